@@ -1,0 +1,70 @@
+# Top-level build for the in-kernel QUIC project: quic.ko, libquic, tests,
+# the VM test harness and the distribution packages.
+
+VERSION := $(shell cat $(CURDIR)/VERSION)
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr
+DESTDIR ?=
+KERNEL ?= 6.12
+
+export VERSION KVER KDIR PREFIX DESTDIR
+
+.PHONY: all module lib tests install uninstall module-install deps unit check \
+	vmcheck demo clean
+
+all: module lib
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel QUIC_VERSION=$(VERSION) modules
+
+lib:
+	$(MAKE) -C src/libquic
+
+# programs the suite runs (built against the headers in this tree)
+tests: lib
+	$(MAKE) -C tests
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel INSTALL_MOD_DIR=updates \
+		modules_install
+	depmod -a $(KVER) || true
+
+install: lib
+	$(MAKE) -C src/libquic install
+	install -D -m 0644 src/kernel/include/uapi/linux/quic.h \
+		$(DESTDIR)$(PREFIX)/include/linux/quic.h
+
+uninstall:
+	$(MAKE) -C src/libquic uninstall
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/quic.h
+
+# everything the build, the unit tests, the VM harness and the packages need
+deps:
+	tools/deps.sh
+
+# userspace tests, no VM, no module
+unit:
+	$(MAKE) -C tests/unit run
+
+# the suite, run directly as root on a machine that can load modules
+check: module tests
+	tests/run.sh --module src/kernel/quic.ko
+
+# the suite inside a qemu VM: KERNEL=6.1|6.12|7.3|all
+vmcheck:
+	tools/vm/vm.sh check $(KERNEL)
+
+demo:
+	tools/vm/vm.sh demo $(KERNEL)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel clean 2>/dev/null
+	rm -f src/kernel/*.o src/kernel/*.ko src/kernel/*.mod* src/kernel/.*.cmd \
+		src/kernel/modules.order src/kernel/Module.symvers
+	-$(MAKE) -C src/libquic clean
+	-$(MAKE) -C tests clean
+	-$(MAKE) -C tests/unit clean
+	rm -rf build
+
+-include mk/*.mk
