@@ -11,7 +11,7 @@ KERNEL ?= 6.12
 export VERSION KVER KDIR PREFIX DESTDIR
 
 .PHONY: all module lib tests install uninstall module-install deps unit check \
-	vmcheck demo clean
+	vmcheck demo clean distclean
 
 all: module lib
 
@@ -65,6 +65,10 @@ clean:
 	-$(MAKE) -C src/libquic clean
 	-$(MAKE) -C tests clean
 	-$(MAKE) -C tests/unit clean
+	rm -rf build/out build/man build/rpm build/deb
+
+# clean, and also drop the cached VM roots and images
+distclean: clean
 	rm -rf build
 
 -include mk/*.mk

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every difference between the kernels the module supports (6.1 and newer)
+ * lives here, so the protocol files read like mainline code. The QUIC_HAVE_*
+ * macros come from header probes in Kbuild.
+ */
+
+#ifndef __QUIC_COMPAT_H
+#define __QUIC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/socket.h>
+#include <net/udp_tunnel.h>
+
+/* 6.19: bind()/connect() callbacks take struct sockaddr_unsized */
+#ifdef QUIC_HAVE_SOCKADDR_UNSIZED
+#define QUIC_SOCKADDR_ARG	struct sockaddr_unsized
+#else
+#define QUIC_SOCKADDR_ARG	struct sockaddr
+#endif
+
+/* 6.5: struct proto says where struct ipv6_pinfo is; before, it had to be
+ * the last member of the socket (quic6_sock keeps it last either way)
+ */
+#ifdef QUIC_HAVE_IPV6_PINFO_OFFSET
+#define QUIC_PROTO_IPV6_PINFO_OFFSET(type, member)	\
+	.ipv6_pinfo_offset = offsetof(type, member),
+#else
+#define QUIC_PROTO_IPV6_PINFO_OFFSET(type, member)
+#endif
+
+/* 7.x: struct proto's recvmsg() lost its addr_len argument */
+#ifdef QUIC_HAVE_RECVMSG_ADDR_LEN
+#define QUIC_RECVMSG_ARGS	int flags, int *addr_len
+#else
+#define QUIC_RECVMSG_ARGS	int flags
+#endif
+
+/* 7.x: UDP tunnel setup and release take the struct sock */
+#ifdef QUIC_HAVE_UDP_TUNNEL_SK
+#define quic_setup_udp_tunnel_sock(net, sock, cfg)	\
+	setup_udp_tunnel_sock(net, (sock)->sk, cfg)
+#define quic_udp_tunnel_sock_release(sock)		\
+	udp_tunnel_sock_release((sock)->sk)
+#else
+#define quic_setup_udp_tunnel_sock(net, sock, cfg)	\
+	setup_udp_tunnel_sock(net, sock, cfg)
+#define quic_udp_tunnel_sock_release(sock)		\
+	udp_tunnel_sock_release(sock)
+#endif
+
+#endif /* __QUIC_COMPAT_H */

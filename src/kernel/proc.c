@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* /proc/net/quic: "sks" lists the QUIC sockets of the namespace, "udp" the
+ * UDP tunnel sockets they are bound to.
+ */
+
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "socket.h"
+#include "proc.h"
+
+static const char *quic_state_name(int state)
+{
+	switch (state) {
+	case QUIC_SS_CLOSED:
+		return "CLOSED";
+	case QUIC_SS_LISTENING:
+		return "LISTENING";
+	case QUIC_SS_ESTABLISHING:
+		return "ESTABLISHING";
+	case QUIC_SS_ESTABLISHED:
+		return "ESTABLISHED";
+	}
+	return "UNKNOWN";
+}
+
+static void *quic_sks_start(struct seq_file *seq, loff_t *pos)
+	__acquires(&quic_sk_list_lock)
+{
+	spin_lock_bh(&quic_sk_list_lock);
+	return seq_list_start_head(&quic_sk_list, *pos);
+}
+
+static void *quic_sks_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	return seq_list_next(v, &quic_sk_list, pos);
+}
+
+static void quic_sks_stop(struct seq_file *seq, void *v)
+	__releases(&quic_sk_list_lock)
+{
+	spin_unlock_bh(&quic_sk_list_lock);
+}
+
+static int quic_sks_show(struct seq_file *seq, void *v)
+{
+	struct quic_sock *qs;
+	union quic_addr a = {};
+	struct sock *sk;
+
+	if (v == &quic_sk_list) {
+		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %s\n",
+			   "LOCAL_ADDRESS", "TYPE", "FAMILY", "STATE", "UID",
+			   "INODE");
+		return 0;
+	}
+	qs = list_entry(v, struct quic_sock, node);
+	sk = &qs->inet.sk;
+	if (!net_eq(sock_net(sk), seq_file_net(seq)))
+		return 0;
+
+	a.sa.sa_family = sk->sk_family;
+	if (sk->sk_family == AF_INET) {
+		a.v4.sin_addr.s_addr = qs->inet.inet_rcv_saddr;
+		a.v4.sin_port = qs->inet.inet_sport;
+	} else {
+		a.v6.sin6_addr = sk->sk_v6_rcv_saddr;
+		a.v6.sin6_port = qs->inet.inet_sport;
+	}
+	seq_printf(seq, "%-47pISpc %-4s %-6s %-12s %-6u %lu\n", &a.sa,
+		   sk->sk_type == SOCK_STREAM ? "STRM" : "DGRM",
+		   sk->sk_family == AF_INET ? "INET" : "INET6",
+		   quic_state_name(sk->sk_state),
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   sock_i_ino(sk));
+	return 0;
+}
+
+static const struct seq_operations quic_sks_seq_ops = {
+	.start	= quic_sks_start,
+	.next	= quic_sks_next,
+	.stop	= quic_sks_stop,
+	.show	= quic_sks_show,
+};
+
+static int quic_udp_show(struct seq_file *seq, void *v)
+{
+	return quic_udp_seq_show_all(seq, seq_file_net(seq));
+}
+
+int quic_proc_net_init(struct net *net)
+{
+	struct proc_dir_entry *dir;
+
+	dir = proc_net_mkdir(net, "quic", net->proc_net);
+	if (!dir)
+		return -ENOMEM;
+	if (!proc_create_net("sks", 0444, dir, &quic_sks_seq_ops,
+			     sizeof(struct seq_net_private)) ||
+	    !proc_create_net_single("udp", 0444, dir, quic_udp_show, NULL)) {
+		remove_proc_subtree("quic", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void quic_proc_net_exit(struct net *net)
+{
+	remove_proc_subtree("quic", net->proc_net);
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Socket options of level SOL_QUIC: defaults, range checks and the values a
+ * socket holds before it has a connection; other levels go to IP/IPv6.
+ */
+
+#include <linux/slab.h>
+#include <linux/tls.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "socket.h"
+
+/* Bounds of the values an application may set (microseconds where timed). */
+#define QUIC_MIN_UDP_PAYLOAD		1200
+#define QUIC_MAX_UDP_PAYLOAD		65527
+#define QUIC_MAX_ACK_DELAY_EXPONENT	20
+#define QUIC_MAX_ACK_DELAY		(16384 * 1000)	/* 2^14 ms, exclusive */
+#define QUIC_MIN_IDLE_TIMEOUT		1000000
+#define QUIC_CONN_ID_LEAST		2
+#define QUIC_CONN_ID_LIMIT		8
+#define QUIC_MAX_STREAMS		4096
+#define QUIC_MIN_MAX_DATA		(2 * 65536)
+#define QUIC_MIN_MAX_STREAM_DATA	65536
+#define QUIC_MAX_MAX_DATA		(1U << 30)
+#define QUIC_MIN_PROBE_INTERVAL		5000000
+#define QUIC_MIN_RTT			100000
+#define QUIC_MAX_RTT			6000000
+#define QUIC_MIN_KEEPALIVE		100000
+#define QUIC_CERT_REQUIRE		2
+
+void quic_sock_defaults(struct quic_sock *qs)
+{
+	struct quic_transport_param *p = &qs->local;
+	struct quic_config *c = &qs->config;
+
+	memset(c, 0, sizeof(*c));
+	c->version = QUIC_VERSION_V1;
+	c->initial_smoothed_rtt = 333000;
+	c->congestion_control_algo = QUIC_CONG_ALG_RENO;
+
+	memset(p, 0, sizeof(*p));
+	p->active_connection_id_limit = 7;
+	p->ack_delay_exponent = 3;
+	p->max_udp_payload_size = QUIC_MAX_UDP_PAYLOAD;
+	p->max_idle_timeout = 30000000;
+	p->max_ack_delay = 25000;
+	p->max_streams_bidi = 100;
+	p->max_streams_uni = 100;
+	p->max_data = 65536 * 32;
+	p->max_stream_data_bidi_local = 65536 * 4;
+	p->max_stream_data_bidi_remote = 65536 * 4;
+	p->max_stream_data_uni = 65536 * 4;
+
+	/* until the peer's arrive, assume the RFC 9000 defaults */
+	p = &qs->remote;
+	memset(p, 0, sizeof(*p));
+	p->remote = 1;
+	p->active_connection_id_limit = 2;
+	p->ack_delay_exponent = 3;
+	p->max_udp_payload_size = QUIC_MAX_UDP_PAYLOAD;
+	p->max_ack_delay = 25000;
+}
+
+static void quic_data_free(struct quic_data *d)
+{
+	kfree(d->data);
+	d->data = NULL;
+	d->len = 0;
+}
+
+void quic_sock_free_data(struct quic_sock *qs)
+{
+	quic_data_free(&qs->alpn);
+	quic_data_free(&qs->token);
+	quic_data_free(&qs->ticket);
+}
+
+/* Replace @d with @len bytes from @optval (an empty value clears it). */
+static int quic_data_set(struct quic_data *d, sockptr_t optval,
+			 unsigned int len, unsigned int max)
+{
+	u8 *p = NULL;
+
+	if (len > max)
+		return -EINVAL;
+	if (len) {
+		p = memdup_sockptr(optval, len);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+	}
+	kfree(d->data);
+	d->data = p;
+	d->len = len;
+	return 0;
+}
+
+/* Check all of @p before changing anything. A zero in a field whose default
+ * is not zero leaves the current value (so a zeroed structure with one field
+ * set changes just that field); flags take the value given (0 or 1).
+ */
+static int quic_param_check(const struct quic_transport_param *p)
+{
+	if (p->remote > 1 || p->disable_active_migration > 1 ||
+	    p->grease_quic_bit > 1 || p->stateless_reset > 1 ||
+	    p->disable_1rtt_encryption > 1 || p->disable_compatible_version > 1)
+		return -EINVAL;
+	if (p->max_udp_payload_size &&
+	    (p->max_udp_payload_size < QUIC_MIN_UDP_PAYLOAD ||
+	     p->max_udp_payload_size > QUIC_MAX_UDP_PAYLOAD))
+		return -EINVAL;
+	if (p->ack_delay_exponent > QUIC_MAX_ACK_DELAY_EXPONENT)
+		return -EINVAL;
+	if (p->max_ack_delay >= QUIC_MAX_ACK_DELAY)
+		return -EINVAL;
+	if (p->active_connection_id_limit &&
+	    (p->active_connection_id_limit < QUIC_CONN_ID_LEAST ||
+	     p->active_connection_id_limit > QUIC_CONN_ID_LIMIT))
+		return -EINVAL;
+	if (p->max_idle_timeout && p->max_idle_timeout < QUIC_MIN_IDLE_TIMEOUT)
+		return -EINVAL;
+	if (p->max_datagram_frame_size &&
+	    (p->max_datagram_frame_size < QUIC_MIN_UDP_PAYLOAD ||
+	     p->max_datagram_frame_size > QUIC_MAX_UDP_PAYLOAD))
+		return -EINVAL;
+	if (p->max_streams_bidi > QUIC_MAX_STREAMS ||
+	    p->max_streams_uni > QUIC_MAX_STREAMS)
+		return -EINVAL;
+	if (p->max_data && (p->max_data < QUIC_MIN_MAX_DATA ||
+			    p->max_data > QUIC_MAX_MAX_DATA))
+		return -EINVAL;
+	if ((p->max_stream_data_bidi_local &&
+	     (p->max_stream_data_bidi_local < QUIC_MIN_MAX_STREAM_DATA ||
+	      p->max_stream_data_bidi_local > QUIC_MAX_MAX_DATA)) ||
+	    (p->max_stream_data_bidi_remote &&
+	     (p->max_stream_data_bidi_remote < QUIC_MIN_MAX_STREAM_DATA ||
+	      p->max_stream_data_bidi_remote > QUIC_MAX_MAX_DATA)) ||
+	    (p->max_stream_data_uni &&
+	     (p->max_stream_data_uni < QUIC_MIN_MAX_STREAM_DATA ||
+	      p->max_stream_data_uni > QUIC_MAX_MAX_DATA)))
+		return -EINVAL;
+	return 0;
+}
+
+#define quic_keep(dst, v)	do { if (v) (dst) = (v); } while (0)
+
+static int quic_sock_set_transport_param(struct sock *sk, sockptr_t optval,
+					 unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_transport_param p, *dst;
+	int err;
+
+	if (optlen < sizeof(p))
+		return -EINVAL;
+	if (copy_from_sockptr(&p, optval, sizeof(p)))
+		return -EFAULT;
+	err = quic_param_check(&p);
+	if (err)
+		return err;
+	/* the parameters are sent in the handshake and fixed after it */
+	if (sk->sk_state != QUIC_SS_CLOSED)
+		return -EISCONN;
+
+	dst = p.remote ? &qs->remote : &qs->local;
+	dst->disable_active_migration = p.disable_active_migration;
+	dst->grease_quic_bit = p.grease_quic_bit;
+	dst->stateless_reset = p.stateless_reset;
+	dst->disable_1rtt_encryption = p.disable_1rtt_encryption;
+	dst->disable_compatible_version = p.disable_compatible_version;
+	quic_keep(dst->active_connection_id_limit, p.active_connection_id_limit);
+	quic_keep(dst->ack_delay_exponent, p.ack_delay_exponent);
+	dst->max_datagram_frame_size = p.max_datagram_frame_size;
+	quic_keep(dst->max_udp_payload_size, p.max_udp_payload_size);
+	quic_keep(dst->max_idle_timeout, p.max_idle_timeout);
+	quic_keep(dst->max_ack_delay, p.max_ack_delay);
+	quic_keep(dst->max_streams_bidi, p.max_streams_bidi);
+	quic_keep(dst->max_streams_uni, p.max_streams_uni);
+	quic_keep(dst->max_data, p.max_data);
+	quic_keep(dst->max_stream_data_bidi_local, p.max_stream_data_bidi_local);
+	quic_keep(dst->max_stream_data_bidi_remote,
+		  p.max_stream_data_bidi_remote);
+	quic_keep(dst->max_stream_data_uni, p.max_stream_data_uni);
+	return 0;
+}
+
+static bool quic_cipher_valid(u32 type)
+{
+	switch (type) {
+	case 0:
+	case TLS_CIPHER_AES_GCM_128:
+	case TLS_CIPHER_AES_GCM_256:
+	case TLS_CIPHER_AES_CCM_128:
+	case TLS_CIPHER_CHACHA20_POLY1305:
+		return true;
+	}
+	return false;
+}
+
+static int quic_sock_set_config(struct sock *sk, sockptr_t optval,
+				unsigned int optlen)
+{
+	struct quic_config *dst = &quic_sk(sk)->config;
+	struct quic_config c;
+
+	if (optlen < sizeof(c))
+		return -EINVAL;
+	if (copy_from_sockptr(&c, optval, sizeof(c)))
+		return -EFAULT;
+	if (c.version && c.version != QUIC_VERSION_V1 &&
+	    c.version != QUIC_VERSION_V2)
+		return -EINVAL;
+	if (c.plpmtud_probe_interval &&
+	    c.plpmtud_probe_interval < QUIC_MIN_PROBE_INTERVAL)
+		return -EINVAL;
+	if (c.initial_smoothed_rtt &&
+	    (c.initial_smoothed_rtt < QUIC_MIN_RTT ||
+	     c.initial_smoothed_rtt > QUIC_MAX_RTT))
+		return -EINVAL;
+	if (!quic_cipher_valid(c.payload_cipher_type) ||
+	    c.congestion_control_algo >= QUIC_CONG_ALG_MAX ||
+	    c.validate_peer_address > 1 || c.stream_data_nodelay > 1 ||
+	    c.certificate_request > QUIC_CERT_REQUIRE ||
+	    c.reserved[0] || c.reserved[1] || c.reserved[2])
+		return -EINVAL;
+	if (c.keepalive_probe_interval &&
+	    c.keepalive_probe_interval < QUIC_MIN_KEEPALIVE)
+		return -EINVAL;
+
+	quic_keep(dst->version, c.version);
+	quic_keep(dst->initial_smoothed_rtt, c.initial_smoothed_rtt);
+	dst->plpmtud_probe_interval = c.plpmtud_probe_interval;
+	dst->payload_cipher_type = c.payload_cipher_type;
+	dst->congestion_control_algo = c.congestion_control_algo;
+	dst->validate_peer_address = c.validate_peer_address;
+	dst->stream_data_nodelay = c.stream_data_nodelay;
+	dst->receive_session_ticket = c.receive_session_ticket;
+	dst->certificate_request = c.certificate_request;
+	dst->keepalive_probe_interval = c.keepalive_probe_interval;
+	return 0;
+}
+
+static int quic_sock_set_event(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_event_option e;
+
+	if (optlen < sizeof(e))
+		return -EINVAL;
+	if (copy_from_sockptr(&e, optval, sizeof(e)))
+		return -EFAULT;
+	if (e.type == QUIC_EVENT_NONE || e.type >= QUIC_EVENT_MAX || e.on > 1)
+		return -EINVAL;
+	if (e.on)
+		qs->events |= BIT(e.type);
+	else
+		qs->events &= ~BIT(e.type);
+	return 0;
+}
+
+/* A comma-separated list of 1..255-byte protocol names, no empty entries. */
+static int quic_sock_set_alpn(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	unsigned int i, start = 0;
+	u8 *p;
+	int err;
+
+	if (sk->sk_state != QUIC_SS_CLOSED)
+		return -EISCONN;
+	err = quic_data_set(&qs->alpn, optval, optlen, QUIC_ALPN_MAX_LEN);
+	if (err || !qs->alpn.len)
+		return err;
+	p = qs->alpn.data;
+	for (i = 0; i <= qs->alpn.len; i++) {
+		if (i < qs->alpn.len && p[i] != ',') {
+			if (!p[i])
+				goto bad;
+			continue;
+		}
+		if (i == start)
+			goto bad;
+		start = i + 1;
+	}
+	return 0;
+bad:
+	quic_data_free(&qs->alpn);
+	return -EINVAL;
+}
+
+static int quic_sock_set_close(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	struct quic_connection_close *dst = &quic_sk(sk)->close;
+	struct quic_connection_close c = {};
+	unsigned int len = min_t(unsigned int, optlen, sizeof(c));
+
+	if (optlen < offsetof(struct quic_connection_close, phrase) ||
+	    optlen > sizeof(c))
+		return -EINVAL;
+	if (copy_from_sockptr(&c, optval, len))
+		return -EFAULT;
+	/* the phrase is a string: make sure it ends */
+	if (len > offsetof(struct quic_connection_close, phrase) &&
+	    strnlen((char *)c.phrase, sizeof(c.phrase)) == sizeof(c.phrase))
+		return -EINVAL;
+	*dst = c;
+	return 0;
+}
+
+static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			      unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	switch (optname) {
+	case QUIC_SOCKOPT_EVENT:
+		return quic_sock_set_event(sk, optval, optlen);
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		return quic_sock_set_transport_param(sk, optval, optlen);
+	case QUIC_SOCKOPT_CONFIG:
+		return quic_sock_set_config(sk, optval, optlen);
+	case QUIC_SOCKOPT_ALPN:
+		return quic_sock_set_alpn(sk, optval, optlen);
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		return quic_sock_set_close(sk, optval, optlen);
+	case QUIC_SOCKOPT_TOKEN:
+		/* client: a NEW_TOKEN of an earlier connection, for the
+		 * next Initial (a server issues tokens once connected)
+		 */
+		return quic_data_set(&qs->token, optval, optlen,
+				     QUIC_TOKEN_MAX_LEN);
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		return quic_data_set(&qs->ticket, optval, optlen,
+				     QUIC_TICKET_MAX_LEN);
+	case QUIC_SOCKOPT_STREAM_RESET:
+	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+	case QUIC_SOCKOPT_KEY_UPDATE:
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		/* these act on a connection (issues 4 to 6 bring it) */
+		return -ENOTCONN;
+	case QUIC_SOCKOPT_STREAM_OPEN:
+		return -EOPNOTSUPP;	/* get only */
+	}
+	return -ENOPROTOOPT;
+}
+
+int quic_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	int err;
+
+	if (level != SOL_QUIC) {
+		if (sk->sk_family == AF_INET6)
+			return ipv6_setsockopt(sk, level, optname, optval,
+					       optlen);
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	}
+
+	lock_sock(sk);
+	err = quic_do_setsockopt(sk, optname, optval, optlen);
+	release_sock(sk);
+	return err;
+}
+
+/* Copy @len bytes of @val out; *optlen must have room for all of them. */
+static int quic_put(char __user *optval, int __user *optlen, int ulen,
+		    const void *val, int len)
+{
+	if (ulen < len)
+		return -EINVAL;
+	if (put_user(len, optlen) || copy_to_user(optval, val, len))
+		return -EFAULT;
+	return 0;
+}
+
+static int quic_do_getsockopt(struct sock *sk, int optname,
+			      char __user *optval, int __user *optlen, int len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	switch (optname) {
+	case QUIC_SOCKOPT_EVENT: {
+		struct quic_event_option e;
+
+		if (len < (int)sizeof(e))
+			return -EINVAL;
+		if (copy_from_user(&e, optval, sizeof(e)))
+			return -EFAULT;
+		if (e.type == QUIC_EVENT_NONE || e.type >= QUIC_EVENT_MAX)
+			return -EINVAL;
+		e.on = !!(qs->events & BIT(e.type));
+		return quic_put(optval, optlen, len, &e, sizeof(e));
+	}
+	case QUIC_SOCKOPT_TRANSPORT_PARAM: {
+		struct quic_transport_param p;
+
+		/* the caller says in ->remote which set it wants */
+		if (len < (int)sizeof(p))
+			return -EINVAL;
+		if (copy_from_user(&p, optval, sizeof(p)))
+			return -EFAULT;
+		if (p.remote > 1)
+			return -EINVAL;
+		return quic_put(optval, optlen, len,
+				p.remote ? &qs->remote : &qs->local,
+				sizeof(p));
+	}
+	case QUIC_SOCKOPT_CONFIG:
+		return quic_put(optval, optlen, len, &qs->config,
+				sizeof(qs->config));
+	case QUIC_SOCKOPT_ALPN:
+		return quic_put(optval, optlen, len, qs->alpn.data,
+				qs->alpn.len);
+	case QUIC_SOCKOPT_TOKEN:
+		return quic_put(optval, optlen, len, qs->token.data,
+				qs->token.len);
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		return quic_put(optval, optlen, len, qs->ticket.data,
+				qs->ticket.len);
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		return quic_put(optval, optlen, len, &qs->close,
+				sizeof(qs->close));
+	case QUIC_SOCKOPT_STREAM_OPEN:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		/* these act on a connection (issues 4 to 6 bring it) */
+		return -ENOTCONN;
+	case QUIC_SOCKOPT_STREAM_RESET:
+	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+	case QUIC_SOCKOPT_KEY_UPDATE:
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		return -EOPNOTSUPP;	/* set only */
+	}
+	return -ENOPROTOOPT;
+}
+
+int quic_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	int len, err;
+
+	if (level != SOL_QUIC) {
+		if (sk->sk_family == AF_INET6)
+			return ipv6_getsockopt(sk, level, optname, optval,
+					       optlen);
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	}
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	lock_sock(sk);
+	err = quic_do_getsockopt(sk, optname, optval, optlen, len);
+	release_sock(sk);
+	return err;
+}
