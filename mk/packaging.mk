@@ -67,14 +67,15 @@ dist:
 		echo "dist: note: uncommitted changes are not part of the tarball ($(PKG_DIST_REF) is packed)"; fi
 	rm -rf $(PKG_BUILDDIR)/dist
 	mkdir -p $(PKG_BUILDDIR)/dist
-	git -C $(CURDIR) archive --format=tar --prefix=$(PKG_DISTNAME)/ '$(PKG_DIST_REF)' | \
+	git -C $(CURDIR) -c tar.umask=0022 archive --format=tar --prefix=$(PKG_DISTNAME)/ '$(PKG_DIST_REF)' | \
 		tar -x --no-same-owner -C $(PKG_BUILDDIR)/dist
 	sed -i 's/#MODULE_VERSION#/$(PKG_VERSION)/g' $(PKG_BUILDDIR)/dist/$(PKG_DISTNAME)/dkms.conf
 	if [ -f $(PKG_BUILDDIR)/dist/$(PKG_DISTNAME)/packaging/rpm/quic.spec ]; then \
 		sed -i 's/@VERSION@/$(PKG_VERSION)/g' $(PKG_BUILDDIR)/dist/$(PKG_DISTNAME)/packaging/rpm/quic.spec; fi
 	epoch=$$(git -C $(CURDIR) log -1 --format=%ct '$(PKG_DIST_REF)'); \
 	tar -C $(PKG_BUILDDIR)/dist --sort=name --format=gnu --mtime=@$$epoch \
-		--owner=0 --group=0 --numeric-owner -cf - $(PKG_DISTNAME) | \
+		--owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' \
+		-cf - $(PKG_DISTNAME) | \
 		gzip -9 -n > $(PKG_TARBALL).tmp
 	mv $(PKG_TARBALL).tmp $(PKG_TARBALL)
 	rm -rf $(PKG_BUILDDIR)/dist
