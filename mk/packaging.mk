@@ -97,7 +97,7 @@ deb: dist
 		echo "deb: add an entry: dch -c packaging/debian/changelog -v $(PKG_VERSION)-1" >&2; \
 		exit 1; fi
 	cd $(PKG_DEBDIR)/$(PKG_DISTNAME) && dpkg-buildpackage -us -uc -b
-	lintian --fail-on $(PKG_LINTIAN_FAIL) --display-info --no-tag-display-limit \
+	lintian --fail-on $(PKG_LINTIAN_FAIL) --display-info --tag-display-limit 0 \
 		$(PKG_DEBDIR)/*.changes
 	@ls -l $(PKG_DEBDIR)/*.deb
 
