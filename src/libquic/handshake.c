@@ -539,7 +539,7 @@ static int quic_handshake_received(struct quic_conn *conn, const struct msghdr *
 		quic_log_error("received handshake data without a valid crypto level");
 		return -EPROTO;
 	}
-	quic_log_debug("received %zu bytes of %s handshake data", len,
+	quic_log_debug("received %zu bytes of handshake data at the %s level", len,
 		       quic_level_name(info->crypto_level));
 	ret = gnutls_handshake_write(conn->session, glevel, msg->msg_iov->iov_base, len);
 	if (ret && gnutls_error_is_fatal(ret))
