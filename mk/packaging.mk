@@ -115,7 +115,11 @@ rpm: dist
 	@for f in $(PKG_RPMDIR)/RPMS/*/*.rpm; do \
 		echo "== $$(basename $$f)"; rpm -qlp $$f || exit 1; done
 	@if command -v rpmlint >/dev/null; then \
-		rpmlint $(if $(wildcard $(CURDIR)/packaging/rpm/rpmlintrc),-r $(CURDIR)/packaging/rpm/rpmlintrc) $(PKG_SPEC) \
+		cat $(CURDIR)/packaging/rpm/rpmlintrc > $(PKG_RPMDIR)/rpmlintrc; \
+		if [ -f /etc/debian_version ]; then \
+			cat $(CURDIR)/packaging/rpm/rpmlintrc.debian-host >> $(PKG_RPMDIR)/rpmlintrc; fi; \
+		echo "rpmlint -r $(PKG_RPMDIR)/rpmlintrc ..."; \
+		rpmlint -r $(PKG_RPMDIR)/rpmlintrc $(PKG_SPEC) \
 			$(PKG_RPMDIR)/RPMS/*/*.rpm $(PKG_RPMDIR)/SRPMS/*.rpm; \
 	else echo "rpm: rpmlint not installed, not linted"; fi
 
