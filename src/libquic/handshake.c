@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The QUIC glue of a GnuTLS session: secrets, handshake messages, transport
- * parameters and alerts exchanged with the kernel; the step API and the
- * blocking quic_handshake() built on it.
- */
+/* QUIC glue of a GnuTLS session (secrets, handshake data, transport parameters, alerts), step API, quic_handshake(). */
 
 #include <errno.h>
 #include <poll.h>

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* quic_client_handshake() and quic_server_handshake(): GnuTLS sessions built
- * from key/certificate files and the socket's options, then quic_handshake().
- */
+/* quic_client_handshake()/quic_server_handshake(): GnuTLS sessions from key files and socket options. */
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -110,7 +110,8 @@ void fake_get(int fd, struct fake_sock *out)
 void fake_set_tp(int fd, const void *tp, size_t len)
 {
 	pthread_mutex_lock(&fake_lock);
-	memcpy(fake_socks[fd].tp_local, tp, len);
+	if (len)
+		memcpy(fake_socks[fd].tp_local, tp, len);
 	fake_socks[fd].tp_local_len = len;
 	pthread_mutex_unlock(&fake_lock);
 }

@@ -161,6 +161,7 @@ struct side {
 	const void *data_in;		/* client: session data to resume */
 	size_t data_in_len;
 	int use_steps;			/* drive with the step API */
+	int early;			/* server: accept 0-RTT */
 	/* results */
 	int resumed;
 	char alpn[64];
@@ -335,6 +336,19 @@ static int client_custom(struct side *s)
 	return ret;
 }
 
+static gnutls_anti_replay_t anti_replay;
+
+/* Anti-replay database of one test run: every ClientHello is new. */
+static int anti_replay_add(void *ptr, time_t exp, const gnutls_datum_t *key,
+			   const gnutls_datum_t *data)
+{
+	(void)ptr;
+	(void)exp;
+	(void)key;
+	(void)data;
+	return 0;
+}
+
 /* Caller-configured server: X.509 */
 static int server_custom(struct side *s)
 {
@@ -344,9 +358,14 @@ static int server_custom(struct side *s)
 
 	gnutls_certificate_allocate_credentials(&cred);
 	gnutls_certificate_set_x509_key_file(cred, cert_file, key_file, GNUTLS_X509_FMT_PEM);
-	gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA);
+	gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA |
+		    (s->early ? GNUTLS_ENABLE_EARLY_DATA : 0));
 	ret = set_priority(session, s->ciphers);
 	gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+	if (s->early) {
+		gnutls_anti_replay_enable(session, anti_replay);
+		gnutls_record_set_max_early_data_size(session, 0xffffffffu);
+	}
 	if (s->ticket_key)
 		gnutls_session_ticket_enable_server(session, s->ticket_key);
 	if (!ret && s->alpns)
@@ -865,6 +884,47 @@ static int t_resumption_session_data(void)
 	return 0;
 }
 
+/* 0-RTT: a client resuming with a ticket that allows early data installs
+ * an EARLY send secret, equal to the server's EARLY receive secret.
+ */
+static int t_resumption_early_secret(void)
+{
+	struct side c = { .fn = client_custom };
+	struct side s = { .fn = server_custom, .ticket_key = &ticket_key, .early = 1 };
+	struct side c2 = { .fn = client_custom };
+	struct side s2 = { .fn = server_custom, .ticket_key = &ticket_key, .early = 1 };
+	const struct fake_secret *cs, *ss;
+	struct pair p;
+	int ret;
+
+	if (pair_open(&p, 0))
+		return -1;
+	set_config(p.cfd, 0, 5);
+	pair_run(&p, &c, &s);
+	ret = check_ok(&p, &c, &s);
+	pair_close(&p);
+	if (ret)
+		return ret;
+	c2.data_in = c.data_out;
+	c2.data_in_len = c.data_out_len;
+	if (pair_open(&p, 0))
+		return -1;
+	pair_run(&p, &c2, &s2);
+	ret = check_ok(&p, &c2, &s2);
+	cs = &p.c.secrets[QUIC_CRYPTO_EARLY][1];
+	ss = &p.s.secrets[QUIC_CRYPTO_EARLY][0];
+	if (!ret && !c2.resumed)
+		ret = failf("not resumed");
+	else if (!ret && (!cs->set || !ss->set))
+		ret = failf("early secret installed: client send %d, server receive %d",
+			    cs->set, ss->set);
+	else if (!ret && (memcmp(cs->secret, ss->secret, sizeof(cs->secret)) ||
+			  cs->type != ss->type))
+		ret = failf("client and server early secrets differ");
+	pair_close(&p);
+	return ret;
+}
+
 /* Resumption with the file API: the server takes the ticket key from its
  * socket, the client stores the session data on its socket after the
  * handshake (receive_session_ticket) and resumes from it; a resumed
@@ -1254,6 +1314,8 @@ int main(int argc, char **argv)
 	if (getenv("LIBQUIC_TEST_VERBOSE"))
 		quic_set_log_level(LOG_DEBUG);
 	gnutls_session_ticket_key_generate(&ticket_key);
+	gnutls_anti_replay_init(&anti_replay);
+	gnutls_anti_replay_set_add_function(anti_replay, anti_replay_add);
 
 	run_test("psk_handshake", t_psk_handshake, 0);
 	run_test("x509_handshake_no_verify", t_x509_handshake, 1);
@@ -1272,6 +1334,7 @@ int main(int argc, char **argv)
 	run_test("step_api_single_thread", t_step_api_single_thread, 1);
 	run_test("quic_handshake_nonblocking_socket", t_blocking_api_nonblocking_socket, 0);
 	run_test("resumption_session_data", t_resumption_session_data, 1);
+	run_test("resumption_early_secret", t_resumption_early_secret, 1);
 	run_test("resumption_socket_ticket", t_resumption_socket_ticket, 1);
 	run_test("ticket_wait_without_key", t_ticket_wait_without_key, 0);
 	run_test("session_data_alpn_api", t_session_data_api, 0);
@@ -1286,6 +1349,7 @@ int main(int argc, char **argv)
 	run_test("log_api", t_log_api, 0);
 
 	gnutls_free(ticket_key.data);
+	gnutls_anti_replay_deinit(anti_replay);
 	unlink(psk_file);
 	unlink(psk_bad_key_file);
 	unlink(psk_other_id_file);
