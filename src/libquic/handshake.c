@@ -15,7 +15,6 @@
 #define QUIC_TLSEXT_TP_PARAM	0x39u
 #define QUIC_TP_EXT_MAX		4096	/* our encoded transport parameters */
 #define QUIC_RECV_BUF_SIZE	65536	/* handshake data per recvmsg() */
-#define QUIC_ALPN_MAX		1024
 
 #define QUIC_ALERT_MISSING_EXTENSION	109
 
