@@ -5,10 +5,10 @@
 
 #define QUIC_FRAME_ERR	(-QUIC_TRANSPORT_ERROR_FRAME_ENCODING)
 
-#define QF_I	(1u << QUIC_PKT_INITIAL)
-#define QF_H	(1u << QUIC_PKT_HANDSHAKE)
-#define QF_0	(1u << QUIC_PKT_0RTT)
-#define QF_1	(1u << QUIC_PKT_1RTT)
+#define QF_I	BIT(QUIC_PKT_INITIAL)
+#define QF_H	BIT(QUIC_PKT_HANDSHAKE)
+#define QF_0	BIT(QUIC_PKT_0RTT)
+#define QF_1	BIT(QUIC_PKT_1RTT)
 
 #define QF_N	QUIC_FRAME_F_NOT_ACK_ELICITING
 #define QF_C	QUIC_FRAME_F_NOT_IN_FLIGHT
@@ -85,7 +85,7 @@ bool quic_frame_allowed(u64 type, u8 pkt_type)
 
 	if (!fi || pkt_type >= 8)
 		return false;
-	return fi->pkts & (1u << pkt_type);
+	return fi->pkts & BIT(pkt_type);
 }
 
 /**

@@ -4,6 +4,7 @@
 #ifndef __QUIC_VARINT_H__
 #define __QUIC_VARINT_H__
 
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/types.h>
 #include <linux/errno.h>
