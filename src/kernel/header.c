@@ -388,15 +388,20 @@ int quic_pn_encode_len(u64 pn, s64 largest_acked)
  * @truncated_pn: the packet number as read from the header
  * @pn_len: its length in bytes, 1..4
  *
- * Return: the packet number closest to @largest_pn + 1.
+ * Return: the packet number closest to @largest_pn + 1 (@truncated_pn
+ * itself if @pn_len is not 1..4).
  */
 u64 quic_pn_decode(s64 largest_pn, u64 truncated_pn, unsigned int pn_len)
 {
-	u64 expected = (u64)(largest_pn + 1);
-	u64 win = 1ULL << (8 * pn_len);
-	u64 hwin = win / 2;
-	u64 mask = win - 1;
-	u64 cand = (expected & ~mask) | (truncated_pn & mask);
+	u64 expected = (u64)largest_pn + 1;
+	u64 win, hwin, mask, cand;
+
+	if (pn_len < 1 || pn_len > 4)
+		return truncated_pn;
+	win = 1ULL << (8 * pn_len);
+	hwin = win / 2;
+	mask = win - 1;
+	cand = (expected & ~mask) | (truncated_pn & mask);
 
 	if (cand + hwin <= expected && cand < (1ULL << 62) - win)
 		return cand + win;

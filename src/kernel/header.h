@@ -74,6 +74,7 @@ struct quic_cid {
  * @token: Initial: token; Retry: Retry token (never empty)
  * @token_len: bytes at @token
  * @length: Initial/0-RTT/Handshake Length field: packet number + payload
+ *	(1-RTT decode: the bytes after the DCID, to the end of the datagram)
  * @pn: decode: truncated packet number (quic_pn_decode() makes it full);
  *	encode: full packet number, the low @pn_len bytes are written
  * @pn_offset: offset of the packet number from the start of the packet

@@ -21,8 +21,11 @@
  * - Encoders take (u8 *buf, size_t len) and return the number of bytes
  *   written or a negative errno: -ENOBUFS if buf is too small (nothing
  *   useful was written, the caller may retry with a bigger buffer or fewer
- *   items), -EINVAL if the value cannot be encoded. Passing buf == NULL
- *   measures: the return value is the length the encoding needs.
+ *   items), -EINVAL if the value cannot be encoded, -EMSGSIZE if the
+ *   encoding would exceed 2^31-1 bytes. Passing buf == NULL measures: the
+ *   return value is the length the encoding needs.
+ * - Lengths are returned as int: buffers are packets or TLS extensions,
+ *   far below 2 GiB.
  * - No allocation, no locks, no sk_buff: the same files build in the kernel
  *   and in userspace (tests/unit/shim).
  */

@@ -47,6 +47,9 @@ static void t_pn_decode_wrap(int arg)
 	/* no wrap above 2^62 */
 	CHECK_EQ(quic_pn_decode((1LL << 62) - 2, 0x00, 1),
 		 ((1ULL << 62) - 2) & ~0xffULL);
+	/* an impossible length leaves the number as it is */
+	CHECK_EQ(quic_pn_decode(5, 7, 0), 7);
+	CHECK_EQ(quic_pn_decode(5, 7, 8), 7);
 }
 
 static void t_pn_encode_len(int arg)
