@@ -45,7 +45,7 @@ deps:
 
 # userspace tests, no VM, no module
 unit:
-	$(MAKE) -C tests/unit run
+	$(MAKE) --no-print-directory -C tests/unit run
 
 # the suite, run directly as root on a machine that can load modules
 check: module tests

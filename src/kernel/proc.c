@@ -47,6 +47,7 @@ static void quic_sks_stop(struct seq_file *seq, void *v)
 
 static int quic_sks_show(struct seq_file *seq, void *v)
 {
+	char addr[QUIC_ADDR_STR_LEN];
 	struct quic_sock *qs;
 	union quic_addr a = {};
 	struct sock *sk;
@@ -70,7 +71,9 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 		a.v6.sin6_addr = sk->sk_v6_rcv_saddr;
 		a.v6.sin6_port = qs->inet.inet_sport;
 	}
-	seq_printf(seq, "%-47pISpc %-4s %-6s %-12s %-6u %lu\n", &a.sa,
+	/* no field width on %pIS: the kernel pads IPv4 with NULs there */
+	snprintf(addr, sizeof(addr), "%pISpc", &a.sa);
+	seq_printf(seq, "%-47s %-4s %-6s %-12s %-6u %lu\n", addr,
 		   sk->sk_type == SOCK_STREAM ? "STRM" : "DGRM",
 		   sk->sk_family == AF_INET ? "INET" : "INET6",
 		   quic_state_name(sk->sk_state),
@@ -88,7 +91,7 @@ static const struct seq_operations quic_sks_seq_ops = {
 
 static int quic_udp_show(struct seq_file *seq, void *v)
 {
-	return quic_udp_seq_show_all(seq, seq_file_net(seq));
+	return quic_udp_seq_show_all(seq, seq_file_single_net(seq));
 }
 
 int quic_proc_net_init(struct net *net)

@@ -26,7 +26,7 @@ enum quic_state {
 
 #define QUIC_ALPN_MAX_LEN	255	/* bytes of the comma-separated list */
 #define QUIC_TOKEN_MAX_LEN	1200	/* a token must fit in an Initial */
-#define QUIC_TICKET_MAX_LEN	4096	/* session data or ticket key */
+#define QUIC_TICKET_MAX_LEN	8192	/* session data or ticket key */
 
 /* A byte string set by the application (ALPN list, token, ticket). */
 struct quic_data {

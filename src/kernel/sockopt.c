@@ -368,7 +368,10 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 	return err;
 }
 
-/* Copy @len bytes of @val out; *optlen must have room for all of them. */
+/* Copy @len bytes of @val out; *optlen must have room for all of them.
+ * @val is on the stack or kmalloc()ed: the socket's own slab is not a
+ * hardened-usercopy region.
+ */
 static int quic_put(char __user *optval, int __user *optlen, int ulen,
 		    const void *val, int len)
 {
@@ -407,13 +410,14 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 			return -EFAULT;
 		if (p.remote > 1)
 			return -EINVAL;
-		return quic_put(optval, optlen, len,
-				p.remote ? &qs->remote : &qs->local,
-				sizeof(p));
+		p = p.remote ? qs->remote : qs->local;
+		return quic_put(optval, optlen, len, &p, sizeof(p));
 	}
-	case QUIC_SOCKOPT_CONFIG:
-		return quic_put(optval, optlen, len, &qs->config,
-				sizeof(qs->config));
+	case QUIC_SOCKOPT_CONFIG: {
+		struct quic_config c = qs->config;
+
+		return quic_put(optval, optlen, len, &c, sizeof(c));
+	}
 	case QUIC_SOCKOPT_ALPN:
 		return quic_put(optval, optlen, len, qs->alpn.data,
 				qs->alpn.len);
@@ -423,9 +427,11 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 	case QUIC_SOCKOPT_SESSION_TICKET:
 		return quic_put(optval, optlen, len, qs->ticket.data,
 				qs->ticket.len);
-	case QUIC_SOCKOPT_CONNECTION_CLOSE:
-		return quic_put(optval, optlen, len, &qs->close,
-				sizeof(qs->close));
+	case QUIC_SOCKOPT_CONNECTION_CLOSE: {
+		struct quic_connection_close c = qs->close;
+
+		return quic_put(optval, optlen, len, &c, sizeof(c));
+	}
 	case QUIC_SOCKOPT_STREAM_OPEN:
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:

@@ -168,6 +168,7 @@ void quic_udp_sock_put(struct quic_udp_sock *us)
 /* One line per tunnel socket of @net, for /proc/net/quic/udp. */
 int quic_udp_seq_show_all(struct seq_file *seq, struct net *net)
 {
+	char addr[QUIC_ADDR_STR_LEN];
 	struct quic_udp_sock *us;
 	int bkt;
 
@@ -177,7 +178,9 @@ int quic_udp_seq_show_all(struct seq_file *seq, struct net *net)
 	hash_for_each(quic_udp_table, bkt, us, node) {
 		if (!net_eq(read_pnet(&us->net), net))
 			continue;
-		seq_printf(seq, "%-47pISpc %-6u %-5d %-8u %lld\n", &us->addr.sa,
+		/* no field width on %pIS: the kernel pads IPv4 with NULs */
+		snprintf(addr, sizeof(addr), "%pISpc", &us->addr.sa);
+		seq_printf(seq, "%-47s %-6u %-5d %-8u %lld\n", addr,
 			   us->v6only, us->bound_dev_if,
 			   refcount_read(&us->refcnt),
 			   (long long)atomic64_read(&us->rx_packets));

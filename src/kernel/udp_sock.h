@@ -18,6 +18,9 @@ union quic_addr {
 	struct sockaddr_in6	v6;
 };
 
+/* "[v6 address%scope]:port" as printed by %pISpc, with its NUL */
+#define QUIC_ADDR_STR_LEN	64
+
 struct quic_udp_sock {
 	struct hlist_node	node;
 	possible_net_t		net;

@@ -3,7 +3,7 @@
 # compiles the module, libquic and the tests inside it with chroot, turns it
 # into an ext4 image and boots it with qemu to run the suite (or the demo).
 #
-#   tools/vm/vm.sh check|demo|root|build|shell KERNEL   KERNEL = 6.1 | 6.12 | 7.3 | all
+#   tools/vm/vm.sh check|demo|root|build|shell|run KERNEL [CMD]   KERNEL = 6.1 | 6.12 | 7.3 | all
 #
 # Environment: QUIC_CACHE (default build/cache), QUIC_VM_MEM (MiB, 2048),
 # QUIC_VM_CPUS (2), QUIC_VM_TIMEOUT (s, 1500), QUIC_MIRROR (default: taken
@@ -16,6 +16,10 @@ cache=${QUIC_CACHE:-$top/build/cache}
 mem=${QUIC_VM_MEM:-2048}
 cpus=${QUIC_VM_CPUS:-2}
 vmtimeout=${QUIC_VM_TIMEOUT:-1500}
+
+# Bump when make_root() changes how a root is made (the package lists are
+# part of the cache key already).
+root_recipe=1
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
 log() { echo "[vm $(date +%H:%M:%S)] $*" >&2; }
@@ -62,7 +66,7 @@ make_root() {
 	local k=$1 m key dir root stamp inc
 	kernel_conf "$k"
 	m=$(mirror)
-	key=$( { echo "$k $suite $backports"; pkglist; cat "$here/vm.sh"; } |
+	key=$( { echo "$k $suite $backports $root_recipe"; pkglist; } |
 		sha256sum | cut -c1-16)
 	dir="$cache/$k"
 	root="$dir/root"
@@ -137,6 +141,7 @@ boot() {
 	root=$(make_root "$k")
 	kver=$(kver_of "$root")
 	build_in_root "$root" "$kver"
+	printf '%s\n' "${vmcmd:-}" >"$root/opt/quic/.vm-cmd"
 	dir=$(dirname "$root")
 	img="$dir/disk.img"
 	serial="$dir/serial-$mode.log"
@@ -185,16 +190,34 @@ kernels=${2:-6.12}
 
 case "$cmd" in
 check|demo)
-	fails=0
+	fails=0 tp=0 tf=0 ts=0
 	for k in $kernels; do
 		log "=== kernel $k ==="
+		kok=1
 		if boot "$k" "$cmd"; then
 			log "kernel $k: OK"
 		else
 			log "kernel $k: FAILED"
 			fails=$((fails + 1))
+			kok=0
 		fi
+		[ "$cmd" = check ] || continue
+		# the guest's own summary line, or one failure if it has none
+		sum=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' \
+			"$cache/$k/serial-check.log" 2>/dev/null | tail -n 1 | tr -d '\r')
+		if [ -n "$sum" ]; then
+			set -- $sum
+			tp=$((tp + $1)) tf=$((tf + $3)) ts=$((ts + ${5:-0}))
+		else
+			tf=$((tf + 1))
+		fi
+		# a kernel that failed (dmesg, timeout) without a failed test
+		[ -n "$sum" ] && [ "$kok" = 0 ] && [ "$3" = 0 ] && tf=$((tf + 1))
 	done
+	if [ "$cmd" = check ]; then
+		echo "kernels: $kernels"
+		echo "$tp passed, $tf failed, $ts skipped"
+	fi
 	[ "$fails" -eq 0 ] || { log "$fails kernel(s) failed"; exit 1; }
 	;;
 root)
@@ -211,6 +234,11 @@ shell)
 		root=$(make_root "$k")
 		unshare --mount --fork sh -c "mount -t proc proc '$root/proc'; exec chroot '$root' /bin/bash"
 	done
+	;;
+run)
+	# run a command in the guest after the build: vm.sh run KERNEL 'CMD'
+	vmcmd=${3:?vm.sh run KERNEL COMMAND}
+	for k in $kernels; do boot "$k" cmd; done
 	;;
 *) usage ;;
 esac
