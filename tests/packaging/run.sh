@@ -128,6 +128,8 @@ check_man() {
 		out=$(cd build/man && LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
 			man --warnings -E UTF-8 -l -Tutf8 -Z "${f#build/man/}" 2>&1 >/dev/null)
 		[ -n "$out" ] && problems+="${f##*/}: $(echo "$out" | head -2 | tr '\n' ' '); "
+		out=$(cd build/man && MANWIDTH=80 man -l "${f#build/man/}" 2>/dev/null | awk 'length > 80' | head -1)
+		[ -n "$out" ] && problems+="${f##*/}: wider than 80 columns: $out; "
 		grep -q '^\.so ' "$f" && continue
 		grep -q "^\.TH .*\"quic $VERSION\"" "$f" || problems+="${f##*/}: footer lacks quic $VERSION; "
 		lexgrog "$f" >/dev/null 2>&1 || problems+="${f##*/}: no whatis entry; "
