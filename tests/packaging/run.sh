@@ -293,6 +293,10 @@ check_deb() {
 			problems+="cc failed: $(tail_of "$LOGS/cc"); "
 		fi
 	fi
+	# the program vm-install.sh builds in the guest compiles against the packages
+	cc -Wall -Wextra -Werror -o "$SCRATCH/handshake" tests/packaging/handshake.c \
+		-isystem "$root/usr/include" $pcflags > "$LOGS/cc-hs" 2>&1 ||
+		problems+="handshake.c does not build: $(tail_of "$LOGS/cc-hs"); "
 	out=$(MANPATH=$root/usr/share/man man -w 7 quic 2>&1)
 	[ "$out" = "$root/usr/share/man/man7/quic.7.gz" ] || problems+="man -w 7 quic: $out; "
 	out=$(MANPATH=$root/usr/share/man man -w 3 quic_server_handshake 2>&1)
