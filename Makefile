@@ -11,7 +11,7 @@ KERNEL ?= 6.12
 export VERSION KVER KDIR PREFIX DESTDIR
 
 .PHONY: all module lib tests install uninstall module-install deps unit check \
-	vmcheck demo clean distclean
+	vmcheck demo clean distclean checkpatch
 
 all: module lib
 
@@ -46,6 +46,10 @@ deps:
 # userspace tests, no VM, no module
 unit:
 	$(MAKE) --no-print-directory -C tests/unit run
+
+# checkpatch.pl --strict on the module's files
+checkpatch:
+	tools/checkpatch.sh
 
 # the suite, run directly as root on a machine that can load modules
 check: module tests

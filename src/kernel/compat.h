@@ -48,4 +48,11 @@
 	udp_tunnel_sock_release(sock)
 #endif
 
+/* newer kernels read the owner with sk_uid(); sock_i_uid() is gone */
+#ifdef QUIC_HAVE_SK_UID
+#define quic_sk_uid(sk)		sk_uid(sk)
+#else
+#define quic_sk_uid(sk)		sock_i_uid(sk)
+#endif
+
 #endif /* __QUIC_COMPAT_H */

@@ -73,12 +73,12 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	}
 	/* no field width on %pIS: the kernel pads IPv4 with NULs there */
 	snprintf(addr, sizeof(addr), "%pISpc", &a.sa);
-	seq_printf(seq, "%-47s %-4s %-6s %-12s %-6u %lu\n", addr,
+	seq_printf(seq, "%-47s %-4s %-6s %-12s %-6u %llu\n", addr,
 		   sk->sk_type == SOCK_STREAM ? "STRM" : "DGRM",
 		   sk->sk_family == AF_INET ? "INET" : "INET6",
 		   quic_state_name(sk->sk_state),
-		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   sock_i_ino(sk));
+		   from_kuid_munged(seq_user_ns(seq), quic_sk_uid(sk)),
+		   (unsigned long long)sock_i_ino(sk));
 	return 0;
 }
 

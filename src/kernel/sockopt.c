@@ -22,7 +22,7 @@
 #define QUIC_MAX_STREAMS		4096
 #define QUIC_MIN_MAX_DATA		(2 * 65536)
 #define QUIC_MIN_MAX_STREAM_DATA	65536
-#define QUIC_MAX_MAX_DATA		(1U << 30)
+#define QUIC_MAX_MAX_DATA		BIT(30)
 #define QUIC_MIN_PROBE_INTERVAL		5000000
 #define QUIC_MIN_RTT			100000
 #define QUIC_MAX_RTT			6000000
@@ -142,7 +142,13 @@ static int quic_param_check(const struct quic_transport_param *p)
 	return 0;
 }
 
-#define quic_keep(dst, v)	do { if (v) (dst) = (v); } while (0)
+#define quic_keep(dst, v)			\
+	do {					\
+		typeof(v) _v = (v);		\
+						\
+		if (_v)				\
+			(dst) = _v;		\
+	} while (0)
 
 static int quic_sock_set_transport_param(struct sock *sk, sockptr_t optval,
 					 unsigned int optlen)

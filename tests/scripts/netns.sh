@@ -29,8 +29,8 @@ n_out=$(count /proc/net/quic/sks)
 	echo "FAIL netns_proc_sks_isolated: $n_out sockets of another namespace listed"
 
 # the same address and port in both namespaces
-port=$(ip netns exec "$ns" sh -c "tail -n +2 /proc/net/quic/udp | head -n 1" |
-	sed -n 's/^127\.0\.0\.1:\([0-9]*\) .*/\1/p')
+port=$(ip netns exec "$ns" cat /proc/net/quic/udp |
+	sed -n 's/^127\.0\.0\.1:\([0-9]*\) .*/\1/p' | head -n 1)
 if [ -n "$port" ] && python3 - "$port" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 261)
