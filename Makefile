@@ -11,7 +11,7 @@ KERNEL ?= 6.12
 export VERSION KVER KDIR PREFIX DESTDIR
 
 .PHONY: all module lib tests install uninstall module-install deps unit check \
-	vmcheck demo clean distclean checkpatch
+	vmcheck demo pkgcheck clean distclean checkpatch
 
 all: module lib
 
@@ -61,6 +61,12 @@ vmcheck:
 
 demo:
 	tools/vm/vm.sh demo $(KERNEL)
+
+# the deb packages in VM guests: install, DKMS build, kernel upgrade to 7.3
+# and reboot (on 6.12), removal (tests/packaging/vm-install.sh)
+PKGCHECK_KERNELS ?= 6.1 6.12
+pkgcheck:
+	tools/vm/vm.sh pkgcheck "$(PKGCHECK_KERNELS)"
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel clean 2>/dev/null

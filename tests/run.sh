@@ -74,11 +74,15 @@ run() {
 	rm -f "$out"
 }
 
-for t in bin/socket_test bin/bind_test bin/sockopt_test; do
+# every test program, then every script; module_cycle reloads the module
+# and runs last
+for t in bin/*_test; do
 	run "$(basename "$t")" "$t"
 done
-run netns scripts/netns.sh
-run peers scripts/peers.sh
+for t in scripts/*.sh; do
+	[ "$t" = scripts/module_cycle.sh ] && continue
+	run "$(basename "$t" .sh)" "$t"
+done
 run module_cycle scripts/module_cycle.sh
 
 # unload what we loaded, then the kernel log must be clean

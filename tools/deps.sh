@@ -12,7 +12,8 @@ pkgs=(
 	mmdebstrap qemu-system-x86 e2fsprogs util-linux coreutils
 	debian-archive-keyring
 	# packages, man pages, the draft
-	dpkg-dev debhelper dh-dkms dkms fakeroot lintian rpm pandoc man-db
+	dpkg-dev debhelper dh-dkms dkms fakeroot lintian rpm rpmlint pandoc man-db
+	ruby-kramdown-rfc2629 libxml2-utils shellcheck linux-headers-amd64
 	# checkpatch.pl for the kernel code
 	linux-source
 )

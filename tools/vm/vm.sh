@@ -3,7 +3,11 @@
 # compiles the module, libquic and the tests inside it with chroot, turns it
 # into an ext4 image and boots it with qemu to run the suite (or the demo).
 #
-#   tools/vm/vm.sh check|demo|root|build|shell|run KERNEL [CMD]   KERNEL = 6.1 | 6.12 | 7.3 | all
+#   tools/vm/vm.sh check|demo|pkgcheck|root|build|shell|run KERNEL [CMD]
+#
+# check: the suite (tests/run.sh); demo: tools/vm/guest-demo; pkgcheck: the
+# deb packages installed in a guest, DKMS building the module, and on 6.12 a
+# kernel upgrade to 7.3 and a reboot into it (tests/packaging/vm-install.sh).   KERNEL = 6.1 | 6.12 | 7.3 | all
 #
 # Environment: QUIC_CACHE (default build/cache), QUIC_VM_MEM (MiB, 2048),
 # QUIC_VM_CPUS (2), QUIC_VM_TIMEOUT (s, 1500), QUIC_MIRROR (default: taken
@@ -19,13 +23,13 @@ vmtimeout=${QUIC_VM_TIMEOUT:-1500}
 
 # Bump when make_root() changes how a root is made (the package lists are
 # part of the cache key already).
-root_recipe=1
+root_recipe=2
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
 log() { echo "[vm $(date +%H:%M:%S)] $*" >&2; }
 
 usage() {
-	echo "usage: $0 check|demo|root|build|shell 6.1|6.12|7.3|all" >&2
+	echo "usage: $0 check|demo|pkgcheck|root|build|shell|run 6.1|6.12|7.3|all [CMD]" >&2
 	exit 2
 }
 
@@ -88,6 +92,7 @@ make_root() {
 		--dpkgopt='path-exclude=/usr/share/man/*' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		--customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-image-amd64$kpkg linux-headers-amd64$kpkg" \
+		--customize-hook='mkdir -p "$1/opt/kernel-debs" && cp "$1"/var/cache/apt/archives/linux-*.deb "$1/opt/kernel-debs/"' \
 		--customize-hook='chroot "$1" apt-get clean' \
 		"$suite" "$root" "${sources[@]}" >"$dir/mmdebstrap.log" 2>&1 ||
 		{ tail -n 30 "$dir/mmdebstrap.log" >&2; die "mmdebstrap failed for $k (log: $dir/mmdebstrap.log)"; }
@@ -135,110 +140,202 @@ accel() {
 	echo "-accel tcg,thread=multi -cpu max"
 }
 
-# Boot the root for kernel $1 with mode check|demo; returns the guest status.
-boot() {
-	local k=$1 mode=$2 root kver dir img size serial rc
-	root=$(make_root "$k")
-	kver=$(kver_of "$root")
-	build_in_root "$root" "$kver"
-	printf '%s\n' "${vmcmd:-}" >"$root/opt/quic/.vm-cmd"
-	dir=$(dirname "$root")
-	img="$dir/disk.img"
-	serial="$dir/serial-$mode.log"
-	size=$(( $(du -sm "$root" | cut -f1) + 768 ))
+# Build the tree in the root of kernel $1 and make its disk image; sets
+# ROOT, KVER, IMG. Files named .vm-cmd* in /opt/quic are the commands of
+# "cmd" boots (guest-init runs .vm-cmd$N for quic.cmd=N).
+make_image() {
+	local k=$1 size
+	ROOT=$(make_root "$k")
+	KVER=$(kver_of "$ROOT")
+	build_in_root "$ROOT" "$KVER"
+	printf '%s\n' "${vmcmd:-}" >"$ROOT/opt/quic/.vm-cmd"
+	printf '%s\n' "${vmcmd2:-}" >"$ROOT/opt/quic/.vm-cmd2"
+	IMG="$(dirname "$ROOT")/disk.img"
+	size=$(( $(du -sm "$ROOT" | cut -f1) + 1024 ))
 	log "making the $size MiB disk image"
-	rm -f "$img"
-	mkfs.ext4 -q -F -L quicroot -E root_owner=0:0 -d "$root" "$img" "${size}M" ||
-		die "mkfs.ext4 -d failed"
-	local acc
+	rm -f "$IMG"
+	mkfs.ext4 -q -F -L quicroot -E root_owner=0:0 -d "$ROOT" "$IMG" "${size}M" \
+		>/dev/null || die "mkfs.ext4 -d failed"
+}
+
+# Boot image $2 with kernel $3 and initrd $4; $1 names the kernel (for
+# messages), $5 the mode (check|demo|cmd), $6 the command number for cmd,
+# $7 the serial log. Prints the guest's output; returns its status.
+run_qemu() {
+	local k=$1 img=$2 vmlinuz=$3 initrd=$4 mode=$5 n=$6 serial=$7 rc acc
 	acc=$(accel)
-	log "booting $kver ($acc), mode $mode"
+	log "booting $(basename "$vmlinuz") ($acc), mode $mode$n"
 	local t0=$SECONDS
 	set +e
 	# shellcheck disable=SC2086
 	timeout --foreground "$vmtimeout" qemu-system-x86_64 $acc -machine q35 \
 		-smp "$cpus" -m "$mem" -nodefaults -no-user-config -display none \
 		-no-reboot -serial stdio -device virtio-rng-pci \
-		-kernel "$root/boot/vmlinuz-$kver" -initrd "$root/boot/initrd.img-$kver" \
+		-kernel "$vmlinuz" -initrd "$initrd" \
 		-drive file="$img",if=virtio,format=raw,cache=unsafe \
-		-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/opt/quic/tools/vm/guest-init panic=-1 oops=panic quic.mode=$mode quic.kernel=$k loglevel=4" \
+		-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/opt/quic/tools/vm/guest-init panic=-1 oops=panic quic.mode=$mode quic.cmd=$n quic.kernel=$k loglevel=4" \
 		</dev/null | tee "$serial" | sed -n '/=== QUIC-VM-BEGIN ===/,/=== QUIC-VM-DMESG ===/p' |
-		grep -v '=== QUIC-VM-'
+		grep --line-buffered -av '=== QUIC-VM-'
 	rc=${PIPESTATUS[0]}
 	set -e
-	[ "$rc" -eq 124 ] && { echo "FAIL vm-$k: the guest did not finish within ${vmtimeout}s (serial log: $serial)"; return 1; }
-	log "guest ran $((SECONDS - t0))s"
-	local status
+	if [ "$rc" -eq 124 ]; then
+		echo "FAIL vm-$k: the guest did not finish within ${vmtimeout}s (serial log: $serial)"
+		return 1
+	fi
+	local booted
+	booted=$(grep -a 'quic-vm: up' "$serial" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' | head -n 1)
+	log "guest ran $((SECONDS - t0))s (boot to userspace ${booted:-?}s)"
+	local status bad
 	status=$(sed -n 's/.*=== QUIC-VM-EXIT \([0-9]*\) ===.*/\1/p' "$serial" | tail -n 1)
-	local bad
 	bad=$(sed -n '/=== QUIC-VM-DMESG ===/,/=== QUIC-VM-EXIT/p' "$serial" |
-		grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|refcount_t|list_add corruption|list_del corruption|general protection|Call Trace' || true)
+		grep -aE 'BUG:|WARNING:|Oops|KASAN|UBSAN|refcount_t|list_add corruption|list_del corruption|general protection|Call Trace' || true)
 	if [ -n "$bad" ]; then
-		echo "dmesg of the $k guest shows kernel errors:"
+		echo "FAIL dmesg_clean_vm_$k: the guest's kernel log shows errors:"
 		echo "$bad"
 		return 1
 	fi
-	[ -n "$status" ] || { echo "FAIL vm-$k: the guest ended without a result (serial log: $serial)"; return 1; }
+	if [ -z "$status" ]; then
+		echo "FAIL vm-$k: the guest ended without a result (serial log: $serial)"
+		return 1
+	fi
 	return "$status"
 }
 
-[ $# -ge 1 ] || usage
-cmd=$1
-kernels=${2:-6.12}
-[ "$kernels" = all ] && kernels="6.1 6.12 7.3"
-[ "$(id -u)" = 0 ] || die "needs root (mmdebstrap, chroot)"
+# Boot the root of kernel $1 in mode $2 (check|demo|cmd).
+boot() {
+	local k=$1 mode=$2
+	make_image "$k"
+	run_qemu "$k" "$IMG" "$ROOT/boot/vmlinuz-$KVER" "$ROOT/boot/initrd.img-$KVER" \
+		"$mode" "" "$cache/$k/serial-$mode.log"
+}
 
-case "$cmd" in
-check|demo)
-	fails=0 tp=0 tf=0 ts=0
-	for k in $kernels; do
-		log "=== kernel $k ==="
-		kok=1
-		if boot "$k" "$cmd"; then
-			log "kernel $k: OK"
-		else
-			log "kernel $k: FAILED"
-			fails=$((fails + 1))
-			kok=0
-		fi
-		[ "$cmd" = check ] || continue
-		# the guest's own summary line, or one failure if it has none
-		sum=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' \
-			"$cache/$k/serial-check.log" 2>/dev/null | tail -n 1 | tr -d '\r')
-		if [ -n "$sum" ]; then
-			set -- $sum
-			tp=$((tp + $1)) tf=$((tf + $3)) ts=$((ts + ${5:-0}))
-		else
-			tf=$((tf + 1))
-		fi
-		# a kernel that failed (dmesg, timeout) without a failed test
-		[ -n "$sum" ] && [ "$kok" = 0 ] && [ "$3" = 0 ] && tf=$((tf + 1))
-	done
-	if [ "$cmd" = check ]; then
-		echo "kernels: $kernels"
-		echo "$tp passed, $tf failed, $ts skipped"
+# Sum the "N passed, N failed, N skipped" lines of serial logs into tp/tf/ts.
+tally_logs() {
+	local line
+	while read -r line; do
+		# shellcheck disable=SC2086
+		set -- $line
+		tp=$((tp + $1)) tf=$((tf + $3)) ts=$((ts + ${5:-0}))
+	done < <(cat "$@" 2>/dev/null | tr -d '\r' | sed -n '/=== QUIC-VM-BEGIN/,/=== QUIC-VM-DMESG/p' |
+		grep -aE '^[0-9]+ passed, [0-9]+ failed')
+}
+
+# The packages in a guest: install (DKMS builds quic.ko), use, on 6.12
+# upgrade to the 7.3 kernel and reboot into it, remove.
+pkgcheck() {
+	local k=$1 debs=() st=/opt/pkgtest kdir="" dir rc=0 newk
+	dir="$cache/$k"
+	log "building the packages (make deb)"
+	make -C "$top" --no-print-directory deb >"$cache/deb.log" 2>&1 ||
+		{ tail -n 30 "$cache/deb.log"; echo "FAIL pkg_build: make deb failed (log: $cache/deb.log)"; return 1; }
+	mapfile -t debs < <(ls "$top"/build/deb/quic-dkms_*.deb "$top"/build/deb/libquic1_*.deb \
+		"$top"/build/deb/libquic-dev_*.deb 2>/dev/null)
+	[ ${#debs[@]} -eq 3 ] || { echo "FAIL pkg_build: expected 3 debs, found ${#debs[@]}"; return 1; }
+	if [ "$k" = 6.12 ]; then
+		local r73
+		r73=$(make_root 7.3)
+		ls "$r73"/opt/kernel-debs/linux-image-*.deb >/dev/null 2>&1 ||
+			{ echo "FAIL pkg_kernel_debs: no kernel debs in the 7.3 root"; return 1; }
+		kdir=$st/kernel
 	fi
-	[ "$fails" -eq 0 ] || { log "$fails kernel(s) failed"; exit 1; }
-	;;
-root)
-	for k in $kernels; do make_root "$k"; done
-	;;
-build)
-	for k in $kernels; do
-		root=$(make_root "$k")
-		build_in_root "$root" "$(kver_of "$root")"
-	done
-	;;
-shell)
-	for k in $kernels; do
-		root=$(make_root "$k")
-		unshare --mount --fork sh -c "mount -t proc proc '$root/proc'; exec chroot '$root' /bin/bash"
-	done
-	;;
-run)
-	# run a command in the guest after the build: vm.sh run KERNEL 'CMD'
-	vmcmd=${3:?vm.sh run KERNEL COMMAND}
-	for k in $kernels; do boot "$k" cmd; done
-	;;
-*) usage ;;
-esac
+	ROOT=$(make_root "$k")
+	rm -rf "${ROOT:?}$st"
+	mkdir -p "$ROOT$st/debs"
+	cp "${debs[@]}" "$ROOT$st/debs/"
+	if [ -n "$kdir" ]; then
+		mkdir -p "$ROOT$kdir"
+		cp "$r73"/opt/kernel-debs/*.deb "$ROOT$kdir/"
+		vmcmd="tests/packaging/vm-install.sh install $st/debs $kdir"
+		vmcmd2="tests/packaging/vm-install.sh upgraded"
+	else
+		vmcmd="tests/packaging/vm-install.sh install $st/debs; tests/packaging/vm-install.sh remove"
+		vmcmd2=""
+	fi
+	make_image "$k"
+	rm -rf "${ROOT:?}$st"
+	rm -f "$dir"/serial-pkg*.log
+	run_qemu "$k" "$IMG" "$ROOT/boot/vmlinuz-$KVER" "$ROOT/boot/initrd.img-$KVER" \
+		cmd "" "$dir/serial-pkg1.log" || rc=1
+	[ -n "$kdir" ] || return $rc
+	newk=$(grep -a '^REBOOT-INTO ' "$dir/serial-pkg1.log" | tr -d '\r' | awk '{print $2}' | tail -n 1)
+	if [ -z "$newk" ]; then
+		echo "FAIL pkg_reboot: the guest did not install a kernel to reboot into"
+		return 1
+	fi
+	log "rebooting the same disk into $newk"
+	debugfs -R "dump /boot/vmlinuz-$newk $dir/vmlinuz-$newk" "$IMG" >/dev/null 2>&1
+	debugfs -R "dump /boot/initrd.img-$newk $dir/initrd.img-$newk" "$IMG" >/dev/null 2>&1
+	if [ ! -s "$dir/vmlinuz-$newk" ] || [ ! -s "$dir/initrd.img-$newk" ]; then
+		echo "FAIL pkg_reboot: no /boot/vmlinuz-$newk or initrd in the guest's disk"
+		return 1
+	fi
+	run_qemu "$k->$newk" "$IMG" "$dir/vmlinuz-$newk" "$dir/initrd.img-$newk" \
+		cmd 2 "$dir/serial-pkg2.log" || rc=1
+	rm -f "$dir/vmlinuz-$newk" "$dir/initrd.img-$newk"
+	return $rc
+}
+
+main() {
+	[ $# -ge 1 ] || usage
+	local cmd=$1 kernels=${2:-6.12} k kok fails=0 logs
+	[ "$kernels" = all ] && kernels="6.1 6.12 7.3"
+	[ "$(id -u)" = 0 ] || die "needs root (mmdebstrap, chroot)"
+	mkdir -p "$cache"
+	# one harness at a time: roots and images are shared
+	exec 9>"$cache/.lock"
+	flock -n 9 || { log "another vm.sh is running; waiting for it"; flock 9; }
+
+	tp=0 tf=0 ts=0
+	case "$cmd" in
+	check|demo|pkgcheck)
+		for k in $kernels; do
+			log "=== kernel $k ($cmd) ==="
+			kok=1
+			if [ "$cmd" = pkgcheck ]; then
+				pkgcheck "$k" || kok=0
+				logs="$cache/$k/serial-pkg1.log $cache/$k/serial-pkg2.log"
+			else
+				boot "$k" "$cmd" || kok=0
+				logs="$cache/$k/serial-$cmd.log"
+			fi
+			[ "$kok" = 1 ] && log "kernel $k: OK" || { log "kernel $k: FAILED"; fails=$((fails + 1)); }
+			[ "$cmd" = demo ] && continue
+			local before=$tf
+			# shellcheck disable=SC2086
+			tally_logs $logs
+			# a kernel that failed (build, dmesg, timeout) without a failed test
+			[ "$kok" = 0 ] && [ "$tf" = "$before" ] && tf=$((tf + 1))
+		done
+		if [ "$cmd" != demo ]; then
+			echo "kernels: $kernels"
+			echo "$tp passed, $tf failed, $ts skipped"
+		fi
+		[ "$fails" -eq 0 ] || { log "$fails kernel(s) failed"; exit 1; }
+		;;
+	root)
+		for k in $kernels; do make_root "$k"; done
+		;;
+	build)
+		for k in $kernels; do
+			ROOT=$(make_root "$k")
+			build_in_root "$ROOT" "$(kver_of "$ROOT")"
+		done
+		;;
+	shell)
+		for k in $kernels; do
+			ROOT=$(make_root "$k")
+			unshare --mount --fork sh -c "mount -t proc proc '$ROOT/proc'; exec chroot '$ROOT' /bin/bash"
+		done
+		;;
+	run)
+		# run a command in the guest after the build: vm.sh run KERNEL 'CMD'
+		vmcmd=${3:?vm.sh run KERNEL COMMAND}
+		for k in $kernels; do boot "$k" cmd || fails=$((fails + 1)); done
+		[ "$fails" -eq 0 ]
+		;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
+exit
