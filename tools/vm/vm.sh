@@ -82,6 +82,7 @@ make_root() {
 	fi
 	command -v mmdebstrap >/dev/null || die "mmdebstrap missing: run 'make deps'"
 	log "building the $suite root for kernel $k (package list changed or no cache)"
+	local t0=$SECONDS
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	inc=$(pkglist | paste -sd, -)
@@ -97,6 +98,7 @@ make_root() {
 		"$suite" "$root" "${sources[@]}" >"$dir/mmdebstrap.log" 2>&1 ||
 		{ tail -n 30 "$dir/mmdebstrap.log" >&2; die "mmdebstrap failed for $k (log: $dir/mmdebstrap.log)"; }
 	echo "$key" >"$stamp"
+	log "root for $k built in $((SECONDS - t0))s"
 	echo "$root"
 }
 
@@ -313,7 +315,14 @@ main() {
 		[ "$fails" -eq 0 ] || { log "$fails kernel(s) failed"; exit 1; }
 		;;
 	root)
-		for k in $kernels; do make_root "$k"; done
+		# the roots download and install in parallel
+		local pids=() rc=0
+		for k in $kernels; do
+			make_root "$k" >/dev/null &
+			pids+=($!)
+		done
+		for p in "${pids[@]}"; do wait "$p" || rc=1; done
+		return $rc
 		;;
 	build)
 		for k in $kernels; do
