@@ -34,10 +34,12 @@ install: lib
 	$(MAKE) -C src/libquic install
 	install -D -m 0644 src/kernel/include/uapi/linux/quic.h \
 		$(DESTDIR)$(PREFIX)/include/linux/quic.h
+	$(MAKE) install-man
 
 uninstall:
 	$(MAKE) -C src/libquic uninstall
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/quic.h
+	$(MAKE) uninstall-man
 
 # everything the build, the unit tests, the VM harness and the packages need
 deps:
