@@ -246,7 +246,14 @@ pkgcheck() {
 	cp "${debs[@]}" "$ROOT$st/debs/"
 	if [ -n "$kdir" ]; then
 		mkdir -p "$ROOT$kdir"
-		cp "$r73"/opt/kernel-debs/*.deb "$ROOT$kdir/"
+		# the newest version of each kernel package (apt downloaded some
+		# twice, e.g. linux-base), without linux-libc-dev
+		local f
+		for f in "$r73"/opt/kernel-debs/*.deb; do
+			printf '%s %s %s\n' "$(dpkg-deb -f "$f" Package)" "$(dpkg-deb -f "$f" Version)" "$f"
+		done | grep -v '^linux-libc-dev ' | sort -k1,1 -k2,2V |
+			awk '{last[$1] = $3} END {for (p in last) print last[p]}' |
+			xargs -r cp -t "$ROOT$kdir/"
 		vmcmd="tests/packaging/vm-install.sh install $st/debs $kdir"
 		vmcmd2="tests/packaging/vm-install.sh upgraded"
 	else
@@ -346,5 +353,6 @@ main() {
 	esac
 }
 
-main "$@"
-exit
+# one line: bash has read it whole before main runs, so editing this file
+# while it runs cannot make bash read on at a shifted offset
+main "$@"; exit $?
