@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Connection ID sets: issuing, retiring and choosing connection IDs. */
+
+#include "connid.h"
+
+/**
+ * quic_cid_set_init - empty set
+ * @s: set
+ * @source: true for the IDs we issue, false for the peer's
+ * @limit: initial limit (see quic_cid_set_limit())
+ * @ops: source set: demux hooks, or NULL
+ * @mem: account for the entries (the socket's receive memory for the
+ *	destination set, which the peer fills)
+ */
+void quic_cid_set_init(struct quic_cid_set *s, bool source, u64 limit,
+		       const struct quic_cid_ops *ops, struct quic_mem *mem)
+{
+	memset(s, 0, sizeof(*s));
+	INIT_LIST_HEAD(&s->list);
+	s->source = source;
+	s->ops = ops;
+	s->mem = mem;
+	quic_cid_set_limit(s, limit);
+}
+
+/**
+ * quic_cid_set_limit - set the most IDs the set holds
+ * @s: set
+ * @limit: source: the peer's active_connection_id_limit (RFC 9000 18.2;
+ *	QUIC_CID_DEFAULT_LIMIT until its transport parameters arrive);
+ *	destination: the active_connection_id_limit we announce. Capped at
+ *	QUIC_CID_ACTIVE_MAX; 0 means the default.
+ *
+ * Lowering it does not drop entries.
+ */
+void quic_cid_set_limit(struct quic_cid_set *s, u64 limit)
+{
+	if (!limit)
+		limit = QUIC_CID_DEFAULT_LIMIT;
+	s->limit = min_t(u64, limit, QUIC_CID_ACTIVE_MAX);
+}
+
+static void quic_cid_entry_free(struct quic_cid_set *s,
+				struct quic_cid_entry *e)
+{
+	list_del(&e->list);
+	s->count--;
+	if (s->source && s->ops && s->ops->unhash)
+		s->ops->unhash(e);
+	if (s->active == e)
+		s->active = NULL;
+	quic_mem_uncharge(s->mem, sizeof(*e));
+	kfree_rcu(e, rcu);
+}
+
+/**
+ * quic_cid_set_free - unhash and free every entry
+ * @s: set; empty afterwards (the retire queue is dropped too)
+ */
+void quic_cid_set_free(struct quic_cid_set *s)
+{
+	struct quic_cid_entry *e, *n;
+
+	list_for_each_entry_safe(e, n, &s->list, list)
+		quic_cid_entry_free(s, e);
+	s->nretire = 0;
+}
+
+/**
+ * quic_cid_find - look an ID up by its bytes
+ * @s: set
+ * @cid: ID bytes
+ * @len: ID length
+ *
+ * Return: the entry or NULL.
+ */
+struct quic_cid_entry *quic_cid_find(const struct quic_cid_set *s,
+				     const u8 *cid, u8 len)
+{
+	struct quic_cid_entry *e;
+
+	list_for_each_entry(e, &s->list, list)
+		if (e->cid.len == len && !memcmp(e->cid.data, cid, len))
+			return e;
+	return NULL;
+}
+
+/**
+ * quic_cid_find_seq - look an ID up by its sequence number
+ * @s: set
+ * @seq: sequence number
+ *
+ * Return: the entry or NULL.
+ */
+struct quic_cid_entry *quic_cid_find_seq(const struct quic_cid_set *s,
+					 u64 seq)
+{
+	struct quic_cid_entry *e;
+
+	list_for_each_entry(e, &s->list, list) {
+		if (e->seq == seq)
+			return e;
+		if (e->seq > seq)
+			break;
+	}
+	return NULL;
+}
+
+/* the lowest-numbered entry not asked to be retired, else the lowest */
+static void quic_cid_pick_active(struct quic_cid_set *s)
+{
+	struct quic_cid_entry *e;
+
+	if (s->active && s->active->seq >= s->retire_prior_to)
+		return;
+	list_for_each_entry(e, &s->list, list) {
+		if (e->seq >= s->retire_prior_to) {
+			s->active = e;
+			return;
+		}
+	}
+	s->active = list_first_entry_or_null(&s->list, struct quic_cid_entry,
+					     list);
+}
+
+/**
+ * quic_cid_set_active - use another ID of the set
+ * @s: set
+ * @seq: its sequence number (QUIC_SOCKOPT_CONNECTION_ID, migration)
+ *
+ * Return: 0, or -ENOENT if the set has no such ID.
+ */
+int quic_cid_set_active(struct quic_cid_set *s, u64 seq)
+{
+	struct quic_cid_entry *e = quic_cid_find_seq(s, seq);
+
+	if (!e)
+		return -ENOENT;
+	s->active = e;
+	return 0;
+}
+
+static struct quic_cid_entry *quic_cid_entry_new(struct quic_cid_set *s,
+						 u64 seq, const u8 *cid,
+						 u8 len, const u8 *token,
+						 gfp_t gfp)
+{
+	struct quic_cid_entry *e, *pos;
+
+	e = quic_mem_alloc(s->mem, sizeof(*e), gfp);
+	if (!e)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	INIT_HLIST_NODE(&e->node);
+	e->set = s;
+	e->seq = seq;
+	e->cid.len = len;
+	memcpy(e->cid.data, cid, len);
+	if (token) {
+		memcpy(e->token, token, QUIC_STATELESS_RESET_TOKEN_LEN);
+		e->has_token = true;
+	}
+	/* keep the list sorted; IDs mostly arrive in order */
+	list_for_each_entry_reverse(pos, &s->list, list)
+		if (pos->seq < seq)
+			break;
+	list_add(&e->list, &pos->list);
+	s->count++;
+	return e;
+}
+
+/**
+ * quic_cid_source_room - how many more IDs may be issued now
+ * @s: source set
+ *
+ * IDs we asked the peer to retire (below @retire_prior_to) do not count
+ * (RFC 9000 5.1.1 allows exceeding the limit by those).
+ *
+ * Return: IDs quic_cid_source_add() will accept.
+ */
+u32 quic_cid_source_room(const struct quic_cid_set *s)
+{
+	struct quic_cid_entry *e;
+	u32 active = 0;
+
+	list_for_each_entry(e, &s->list, list)
+		if (e->seq >= s->retire_prior_to)
+			active++;
+	if (s->count >= QUIC_CID_ACTIVE_MAX || active >= s->limit)
+		return 0;
+	return min_t(u32, s->limit - active, QUIC_CID_ACTIVE_MAX - s->count);
+}
+
+/**
+ * quic_cid_source_add - issue a new ID with the next sequence number
+ * @s: source set
+ * @cid: the ID, generated by the caller (random, unique in the netns)
+ * @len: its length, 0..20; 0 only for the first ID (sequence 0): a
+ *	connection that uses zero-length IDs cannot issue more
+ * @token: its stateless reset token, or NULL (only sequence 0 may lack
+ *	one: it travels in the stateless_reset_token transport parameter)
+ * @gfp: allocation flags
+ * @out: the new entry (put it in a NEW_CONNECTION_ID frame with
+ *	@retire_prior_to), may be NULL
+ *
+ * Return: 0; -ENOSPC if quic_cid_source_room() is 0; -EINVAL for a bad
+ * length or missing token; -ENOMEM; or the error of @ops->hash (nothing
+ * added in every error case).
+ */
+int quic_cid_source_add(struct quic_cid_set *s, const u8 *cid, u8 len,
+			const u8 *token, gfp_t gfp,
+			struct quic_cid_entry **out)
+{
+	struct quic_cid_entry *e, *first;
+	int err;
+
+	first = list_first_entry_or_null(&s->list, struct quic_cid_entry,
+					 list);
+	if (len > QUIC_CID_MAX_LEN || (s->next_seq && (!len || !token)) ||
+	    (first && !first->cid.len))
+		return -EINVAL;
+	if (!quic_cid_source_room(s))
+		return -ENOSPC;
+	e = quic_cid_entry_new(s, s->next_seq, cid, len, token, gfp);
+	if (!e)
+		return -ENOMEM;
+	if (s->ops && s->ops->hash) {
+		err = s->ops->hash(e);
+		if (err) {
+			list_del(&e->list);
+			s->count--;
+			quic_mem_free(s->mem, e, sizeof(*e));
+			return err;
+		}
+	}
+	s->next_seq++;
+	quic_cid_pick_active(s);
+	if (out)
+		*out = e;
+	return 0;
+}
+
+/**
+ * quic_cid_source_retire - process a RETIRE_CONNECTION_ID frame
+ * @s: source set
+ * @seq: the frame's sequence number
+ * @dcid: Destination Connection ID of the packet that carried the frame
+ * @dcid_len: its length
+ * @errcode: set to the transport error when -EPROTO is returned
+ *
+ * The ID is unhashed and freed; the caller then issues a replacement if
+ * quic_cid_source_room() allows. Retiring an ID twice is not an error.
+ *
+ * Return: 0; or -EPROTO with PROTOCOL_VIOLATION in @errcode if @seq was
+ * never issued or names the ID the packet was sent to (RFC 9000 19.16).
+ */
+int quic_cid_source_retire(struct quic_cid_set *s, u64 seq, const u8 *dcid,
+			   u8 dcid_len, u64 *errcode)
+{
+	struct quic_cid_entry *e;
+
+	if (seq >= s->next_seq) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	e = quic_cid_find_seq(s, seq);
+	if (!e)
+		return 0;
+	if (e->cid.len == dcid_len && !memcmp(e->cid.data, dcid, dcid_len)) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	quic_cid_entry_free(s, e);
+	quic_cid_pick_active(s);
+	return 0;
+}
+
+/**
+ * quic_cid_source_retire_prior_to - ask the peer to retire our older IDs
+ * @s: source set
+ * @seq: new Retire Prior To, sent in the following NEW_CONNECTION_ID
+ *	frames; the IDs stay valid until the peer retires them
+ *
+ * Return: 0, or -EINVAL if @seq is above the next sequence number (the
+ * frame carrying it must also carry an ID at or above it) or below the
+ * current value.
+ */
+int quic_cid_source_retire_prior_to(struct quic_cid_set *s, u64 seq)
+{
+	if (seq > s->next_seq || seq < s->retire_prior_to)
+		return -EINVAL;
+	s->retire_prior_to = seq;
+	quic_cid_pick_active(s);
+	return 0;
+}
+
+/* queue @seq for RETIRE_CONNECTION_ID unless it is queued already */
+static int quic_cid_retire_queue(struct quic_cid_set *s, u64 seq)
+{
+	u32 i;
+
+	for (i = 0; i < s->nretire; i++)
+		if (s->retire[i].seq == seq)
+			return 0;
+	if (s->nretire == QUIC_CID_RETIRE_MAX)
+		return -ENOSPC;
+	s->retire[s->nretire].seq = seq;
+	s->retire[s->nretire].sent = false;
+	s->nretire++;
+	return 0;
+}
+
+static bool quic_cid_token_eq(const u8 *a, const u8 *b)
+{
+	u8 d = 0;
+	int i;
+
+	/* constant time: the token is a secret of the peer */
+	for (i = 0; i < QUIC_STATELESS_RESET_TOKEN_LEN; i++)
+		d |= a[i] ^ b[i];
+	return !d;
+}
+
+/**
+ * quic_cid_dest_add - add a peer's ID: a NEW_CONNECTION_ID frame (RFC 9000
+ *	5.1.2, 19.15), or the ID of its first packet (sequence 0) or of its
+ *	preferred_address transport parameter (sequence 1)
+ * @s: destination set
+ * @seq: Sequence Number
+ * @retire_prior_to: Retire Prior To (0 for the handshake IDs)
+ * @cid: the ID
+ * @len: its length: 1..20, or 0 for sequence 0 (the peer uses zero-length
+ *	IDs)
+ * @token: Stateless Reset Token, or NULL (sequence 0)
+ * @gfp: allocation flags
+ * @errcode: set to the transport error when -EPROTO is returned
+ *
+ * Retire Prior To is applied first: our IDs below it are removed and
+ * queued for RETIRE_CONNECTION_ID (a smaller value than before is ignored).
+ * A sequence number below Retire Prior To is queued for retirement without
+ * being stored. A repeated sequence number with the same ID and token is
+ * ignored.
+ *
+ * Return: 0; -ENOMEM (drop the packet); -EINVAL for a bad length; or
+ * -EPROTO with @errcode: FRAME_ENCODING_ERROR (Retire Prior To above the
+ * sequence number, an empty ID after sequence 0), PROTOCOL_VIOLATION (a
+ * known sequence number with other contents, or any new ID while the peer
+ * uses a zero-length ID), CONNECTION_ID_LIMIT_ERROR (more active IDs than
+ * our limit, or more than QUIC_CID_RETIRE_MAX unacknowledged retirements).
+ */
+int quic_cid_dest_add(struct quic_cid_set *s, u64 seq, u64 retire_prior_to,
+		      const u8 *cid, u8 len, const u8 *token, gfp_t gfp,
+		      u64 *errcode)
+{
+	struct quic_cid_entry *e, *n;
+
+	if (len > QUIC_CID_MAX_LEN)
+		return -EINVAL;
+	if (retire_prior_to > seq || (!len && seq)) {
+		*errcode = QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+		return -EPROTO;
+	}
+	if (s->active && !s->active->cid.len) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	e = quic_cid_find_seq(s, seq);
+	if (e && (e->cid.len != len || memcmp(e->cid.data, cid, len) ||
+		  e->has_token != !!token ||
+		  (token && !quic_cid_token_eq(e->token, token)))) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+
+	if (retire_prior_to > s->retire_prior_to) {
+		list_for_each_entry_safe(e, n, &s->list, list) {
+			if (e->seq >= retire_prior_to)
+				break;
+			if (quic_cid_retire_queue(s, e->seq))
+				goto limit;
+			quic_cid_entry_free(s, e);
+		}
+		s->retire_prior_to = retire_prior_to;
+		quic_cid_pick_active(s);
+	}
+	if (seq >= s->next_seq)
+		s->next_seq = seq + 1;
+	if (seq < s->retire_prior_to) {
+		if (quic_cid_retire_queue(s, seq))
+			goto limit;
+		return 0;
+	}
+	if (quic_cid_find_seq(s, seq))
+		return 0;
+	if (s->count >= s->limit)
+		goto limit;
+	if (!quic_cid_entry_new(s, seq, cid, len, token, gfp))
+		return -ENOMEM;
+	quic_cid_pick_active(s);
+	return 0;
+limit:
+	*errcode = QUIC_TRANSPORT_ERROR_CONNECTION_ID_LIMIT;
+	return -EPROTO;
+}
+
+/**
+ * quic_cid_dest_update - change a peer's ID in place
+ * @s: destination set
+ * @seq: which one
+ * @cid: new bytes, or NULL to keep them (the client replaces the random
+ *	sequence 0 ID of its first Initial with the server's Source
+ *	Connection ID, RFC 9000 7.2)
+ * @len: new length (with @cid), 0..20
+ * @token: stateless reset token to set, or NULL to keep it (the server's
+ *	stateless_reset_token transport parameter belongs to sequence 0)
+ *
+ * Return: 0, -ENOENT if there is no such ID, -EINVAL for a bad length.
+ */
+int quic_cid_dest_update(struct quic_cid_set *s, u64 seq, const u8 *cid,
+			 u8 len, const u8 *token)
+{
+	struct quic_cid_entry *e = quic_cid_find_seq(s, seq);
+
+	if (!e)
+		return -ENOENT;
+	if (cid) {
+		if (len > QUIC_CID_MAX_LEN)
+			return -EINVAL;
+		e->cid.len = len;
+		memcpy(e->cid.data, cid, len);
+	}
+	if (token) {
+		memcpy(e->token, token, QUIC_STATELESS_RESET_TOKEN_LEN);
+		e->has_token = true;
+	}
+	return 0;
+}
+
+/**
+ * quic_cid_dest_retire - stop using one of the peer's IDs (e.g. after a
+ *	migration, RFC 9000 5.1.2) and queue its RETIRE_CONNECTION_ID
+ * @s: destination set
+ * @seq: its sequence number
+ *
+ * If it was the active one, the lowest-numbered remaining ID becomes active.
+ *
+ * Return: 0; -ENOENT if there is no such ID; -EBUSY if it is the last one;
+ * -ENOSPC if the retire queue is full (nothing changed).
+ */
+int quic_cid_dest_retire(struct quic_cid_set *s, u64 seq)
+{
+	struct quic_cid_entry *e = quic_cid_find_seq(s, seq);
+
+	if (!e)
+		return -ENOENT;
+	if (s->count == 1)
+		return -EBUSY;
+	if (quic_cid_retire_queue(s, seq))
+		return -ENOSPC;
+	quic_cid_entry_free(s, e);
+	quic_cid_pick_active(s);
+	return 0;
+}
+
+/**
+ * quic_cid_dest_token_match - is this a stateless reset from the peer?
+ * @s: destination set
+ * @token: the last 16 bytes of a packet that could not be processed
+ *	(RFC 9000 10.3.1)
+ *
+ * Return: true if it equals the token of one of the peer's IDs.
+ */
+bool quic_cid_dest_token_match(const struct quic_cid_set *s, const u8 *token)
+{
+	struct quic_cid_entry *e;
+	bool match = false;
+
+	list_for_each_entry(e, &s->list, list)
+		if (e->has_token && quic_cid_token_eq(e->token, token))
+			match = true;
+	return match;
+}
+
+/**
+ * quic_cid_retire_next - a sequence number to put in a RETIRE_CONNECTION_ID
+ * @s: destination set
+ * @seq: output
+ *
+ * It is marked as sent: report the packet's fate with
+ * quic_cid_retire_acked() or quic_cid_retire_lost().
+ *
+ * Return: false if nothing is waiting to be sent.
+ */
+bool quic_cid_retire_next(struct quic_cid_set *s, u64 *seq)
+{
+	u32 i;
+
+	for (i = 0; i < s->nretire; i++) {
+		if (!s->retire[i].sent) {
+			s->retire[i].sent = true;
+			*seq = s->retire[i].seq;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * quic_cid_retire_acked - a RETIRE_CONNECTION_ID frame was acknowledged
+ * @s: destination set
+ * @seq: its sequence number; it leaves the queue
+ */
+void quic_cid_retire_acked(struct quic_cid_set *s, u64 seq)
+{
+	u32 i;
+
+	for (i = 0; i < s->nretire; i++) {
+		if (s->retire[i].seq == seq) {
+			s->retire[i] = s->retire[--s->nretire];
+			return;
+		}
+	}
+}
+
+/**
+ * quic_cid_retire_lost - a RETIRE_CONNECTION_ID frame was lost
+ * @s: destination set
+ * @seq: its sequence number; quic_cid_retire_next() returns it again
+ */
+void quic_cid_retire_lost(struct quic_cid_set *s, u64 seq)
+{
+	u32 i;
+
+	for (i = 0; i < s->nretire; i++)
+		if (s->retire[i].seq == seq)
+			s->retire[i].sent = false;
+}
