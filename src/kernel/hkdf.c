@@ -65,8 +65,8 @@ int quic_hkdf_expand(void *hmac, unsigned int hashlen, const u8 *prk,
 	}
 	err = 0;
 out:
-	quic_wipe(t, sizeof(t));
-	quic_wipe(buf, sizeof(buf));
+	memzero_explicit(t, sizeof(t));
+	memzero_explicit(buf, sizeof(buf));
 	return err;
 }
 

@@ -10,17 +10,6 @@
 #define QUIC_HKDF_HASH_MAX	48	/* SHA-384 */
 #define QUIC_HKDF_INFO_MAX	64
 
-/* clear key material; the volatile stores are not optimised away (this
- * also builds in userspace, where memzero_explicit() does not exist)
- */
-static inline void quic_wipe(void *p, size_t n)
-{
-	volatile u8 *v = p;
-
-	while (n--)
-		*v++ = 0;
-}
-
 /* platform primitive: HMAC(key, data) into out; returns the digest length
  * or a negative errno. crypto.c implements it over crypto_shash, the unit
  * tests over nettle.

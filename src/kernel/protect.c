@@ -255,7 +255,7 @@ static int quic_prot_derive(struct quic_prot *p, struct quic_prot_dir *d,
 					     key, c->key_len);
 	if (!err && hp)
 		err = quic_hp_setkey(d->hp, key, c->key_len);
-	quic_wipe(key, sizeof(key));
+	memzero_explicit(key, sizeof(key));
 	d->pkts[slot] = 0;
 	return err;
 }
@@ -302,7 +302,7 @@ int quic_prot_install(struct quic_prot *p, bool send, const u8 *secret)
 	if (!err && p->key_update)
 		err = quic_prot_derive_next(p, d);
 	if (err) {
-		quic_wipe(d->secret, sizeof(d->secret));
+		memzero_explicit(d->secret, sizeof(d->secret));
 		return err;
 	}
 	d->ready = 1;
@@ -342,7 +342,7 @@ int quic_prot_initial_secrets(void *hmac, u32 version, const u8 *dcid,
 		err = quic_hkdf_expand_label(hmac, sizeof(secret), secret,
 					     sizeof(secret), "server in",
 					     server, QUIC_INITIAL_SECRET_LEN);
-	quic_wipe(secret, sizeof(secret));
+	memzero_explicit(secret, sizeof(secret));
 	return err;
 }
 

@@ -2,6 +2,7 @@
 /* Packet protection (src/kernel/protect.c, hkdf.c) against RFC 9001/9369 vectors. */
 #include "test.h"
 #include "crypto_user.h"
+#define __maybe_unused __attribute__((__unused__))
 #include "crypto_vectors.h"
 
 #define V1 QUIC_VERSION_V1

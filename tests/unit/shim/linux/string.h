@@ -5,4 +5,12 @@
 
 #include <string.h>
 
+/* the kernel's memzero_explicit(): a memset the compiler cannot drop */
+static inline void memzero_explicit(void *s, size_t n)
+{
+	void *(*volatile set)(void *, int, size_t) = memset;
+
+	set(s, 0, n);
+}
+
 #endif
