@@ -76,7 +76,7 @@ check_module_loads() {	# modprobe + version + the user program
 
 do_install() {
 	local debdir=$1 kdir=${2:-} out
-	out=$(apt-get install -y --no-download "$debdir"/quic-dkms_*.deb "$debdir"/libquic1_*.deb \
+	out=$(apt-get install -y "$debdir"/quic-dkms_*.deb "$debdir"/libquic1_*.deb \
 		"$debdir"/libquic-dev_*.deb 2>&1)
 	if [ $? = 0 ]; then pass apt-install-debs
 	else fail apt-install-debs "$(echo "$out" | tail -5 | oneline)"; summary; return; fi
@@ -89,7 +89,7 @@ do_install() {
 		local newk
 		newk=$(basename "$(ls "$kdir"/linux-image-[0-9]*.deb | head -1)" | sed -E 's/^linux-image-([^_]*)_.*/\1/')
 		newk=${newk%-unsigned}
-		out=$(apt-get install -y --no-download "$kdir"/*.deb 2>&1)
+		out=$(apt-get install -y "$kdir"/*.deb 2>&1)
 		if [ $? = 0 ]; then pass "install-kernel-$newk"
 		else fail "install-kernel-$newk" "$(echo "$out" | tail -5 | oneline)"; summary; return; fi
 		echo "$out" | grep -iE 'dkms|quic' | sed 's/^/  dkms log: /' | head -20
