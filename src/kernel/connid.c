@@ -80,7 +80,7 @@ struct quic_cid_entry *quic_cid_find(const struct quic_cid_set *s,
 	struct quic_cid_entry *e;
 
 	list_for_each_entry(e, &s->list, list)
-		if (e->cid.len == len && !memcmp(e->cid.data, cid, len))
+		if (e->cid.len == len && (!len || !memcmp(e->cid.data, cid, len)))
 			return e;
 	return NULL;
 }
@@ -155,7 +155,8 @@ static struct quic_cid_entry *quic_cid_entry_new(struct quic_cid_set *s,
 	e->set = s;
 	e->seq = seq;
 	e->cid.len = len;
-	memcpy(e->cid.data, cid, len);
+	if (len)
+		memcpy(e->cid.data, cid, len);
 	if (token) {
 		memcpy(e->token, token, QUIC_STATELESS_RESET_TOKEN_LEN);
 		e->has_token = true;
@@ -266,7 +267,8 @@ int quic_cid_source_retire(struct quic_cid_set *s, u64 seq, const u8 *dcid,
 	e = quic_cid_find_seq(s, seq);
 	if (!e)
 		return 0;
-	if (e->cid.len == dcid_len && !memcmp(e->cid.data, dcid, dcid_len)) {
+	if (e->cid.len == dcid_len &&
+	    (!dcid_len || !memcmp(e->cid.data, dcid, dcid_len))) {
 		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 		return -EPROTO;
 	}
@@ -365,7 +367,7 @@ int quic_cid_dest_add(struct quic_cid_set *s, u64 seq, u64 retire_prior_to,
 		return -EPROTO;
 	}
 	e = quic_cid_find_seq(s, seq);
-	if (e && (e->cid.len != len || memcmp(e->cid.data, cid, len) ||
+	if (e && (e->cid.len != len || (len && memcmp(e->cid.data, cid, len)) ||
 		  e->has_token != !!token ||
 		  (token && !quic_cid_token_eq(e->token, token)))) {
 		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
@@ -427,7 +429,8 @@ int quic_cid_dest_update(struct quic_cid_set *s, u64 seq, const u8 *cid,
 		if (len > QUIC_CID_MAX_LEN)
 			return -EINVAL;
 		e->cid.len = len;
-		memcpy(e->cid.data, cid, len);
+		if (len)
+			memcpy(e->cid.data, cid, len);
 	}
 	if (token) {
 		memcpy(e->token, token, QUIC_STATELESS_RESET_TOKEN_LEN);

@@ -13,16 +13,17 @@ static void quic_rset_del(struct quic_cstream_rset *s, u32 i)
 
 /*
  * Add [start, end). When a new range is needed and the set is full: with
- * @keep the closest neighbour grows to cover it, else it is left out.
+ * @keep the closest neighbour grows to cover it, else nothing is added and
+ * false is returned.
  */
-static void quic_rset_add(struct quic_cstream_rset *s, u64 start, u64 end,
+static bool quic_rset_add(struct quic_cstream_rset *s, u64 start, u64 end,
 			  bool keep)
 {
 	u64 gap_lo, gap_hi;
 	u32 i, j;
 
 	if (start >= end)
-		return;
+		return true;
 	for (i = 0; i < s->n && s->r[i].end < start; i++)
 		;
 	for (j = i; j < s->n && s->r[j].start <= end; j++)
@@ -33,23 +34,24 @@ static void quic_rset_add(struct quic_cstream_rset *s, u64 start, u64 end,
 		s->r[i].end = max_t(u64, s->r[j - 1].end, end);
 		memmove(&s->r[i + 1], &s->r[j], (s->n - j) * sizeof(s->r[0]));
 		s->n -= j - i - 1;
-		return;
+		return true;
 	}
 	if (s->n == QUIC_CSTREAM_RANGES_MAX) {
 		if (!keep)
-			return;
+			return false;
 		gap_lo = i > 0 ? start - s->r[i - 1].end : QUIC_RSET_NONE;
 		gap_hi = i < s->n ? s->r[i].start - end : QUIC_RSET_NONE;
 		if (gap_lo <= gap_hi)
 			s->r[i - 1].end = end;
 		else
 			s->r[i].start = start;
-		return;
+		return true;
 	}
 	memmove(&s->r[i + 1], &s->r[i], (s->n - i) * sizeof(s->r[0]));
 	s->r[i].start = start;
 	s->r[i].end = end;
 	s->n++;
+	return true;
 }
 
 /* remove [start, end); a split that needs a slot the set lacks keeps all */
@@ -210,7 +212,7 @@ int quic_cstream_recv(struct quic_cstream *cs, u64 offset, const u8 *data,
 		return -EPROTO;
 	}
 	end = offset + len;
-	if (end <= cs->read_off)
+	if (!len || end <= cs->read_off)
 		return 0;
 	if (end - cs->read_off > cs->recv_limit) {
 		*errcode = QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
@@ -513,8 +515,9 @@ void quic_cstream_on_acked(struct quic_cstream *cs, u64 offset, u64 len)
 		return;
 	if (offset <= cs->acked_off)
 		cs->acked_off = end;	/* never lost to a full range set */
-	else
-		quic_rset_add(&cs->acked, offset, end, false);
+	else if (!quic_rset_add(&cs->acked, offset, end, false))
+		/* no room to remember it: send it again, to be acked again */
+		quic_rset_add(&cs->retx, offset, end, true);
 	while (cs->acked.n && cs->acked.r[0].start <= cs->acked_off) {
 		cs->acked_off = max_t(u64, cs->acked_off, cs->acked.r[0].end);
 		quic_rset_del(&cs->acked, 0);

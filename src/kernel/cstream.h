@@ -27,10 +27,11 @@
  * direction. quic_cstream_free() releases and uncharges everything.
  *
  * The acknowledged and to-be-retransmitted offsets are two fixed arrays of
- * QUIC_CSTREAM_RANGES_MAX ranges: when the acknowledged set is full a range
- * is forgotten (those bytes may be sent again, which is harmless); when the
- * retransmit set is full the two closest ranges are merged (bytes between
- * them are sent again). Neither ever loses data.
+ * QUIC_CSTREAM_RANGES_MAX ranges: an acknowledged range that finds the
+ * acknowledged set full is queued for retransmission instead (sent and
+ * acknowledged again, which is harmless); when the retransmit set is full
+ * a lost range is merged with its closest neighbour (bytes between them
+ * are sent again). Neither ever loses data or stalls.
  *
  * Locking: none inside; the caller holds the socket lock.
  */

@@ -246,15 +246,16 @@ int quic_pnspace_recv(struct quic_pnspace *s, u64 pn, bool ack_eliciting,
 }
 
 /**
- * quic_pnspace_ack_now - make an ACK due without delay
+ * quic_pnspace_ack_now - make an owed ACK due without delay
  * @s: space
  *
- * For the cases the caller detects: an ECN-CE marked packet (RFC 9000
- * 13.2.1), or a probe that must carry an ACK.
+ * For the cases the caller detects, such as an ECN-CE marked packet (RFC
+ * 9000 13.2.1). Has no effect when no ack-eliciting packet is
+ * unacknowledged: an ACK is never sent for non-ack-eliciting packets alone.
  */
 void quic_pnspace_ack_now(struct quic_pnspace *s)
 {
-	if (s->ack_pending)
+	if (s->ae_unacked)
 		s->ack_immediate = true;
 }
 

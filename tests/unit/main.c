@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include "test.h"
 
+/* shim/linux/slab.h: kmalloc fails after this many more calls (-1: never) */
+long shim_kmalloc_fail_after = -1;
+
 static char t_msg[1024];
 static int t_state;	/* 0 pass, 1 fail, 2 skip */
 
@@ -81,7 +84,8 @@ int main(int argc, char **argv)
 {
 	const struct t_suite *suites[] = {
 		&varint_suite, &header_suite, &frame_suite, &tparam_suite,
-		&fuzz_replay_suite, &crypto_suite,
+		&fuzz_replay_suite, &crypto_suite, &pnspace_suite,
+		&cstream_suite, &connid_suite,
 	};
 	const char *prefix = argc > 1 ? argv[1] : "";
 	const char *filter = argc > 2 ? argv[2] : NULL;
