@@ -349,6 +349,8 @@ static bool quic_cid_token_eq(const u8 *a, const u8 *b)
  * known sequence number with other contents, or any new ID while the peer
  * uses a zero-length ID), CONNECTION_ID_LIMIT_ERROR (more active IDs than
  * our limit, or more than QUIC_CID_RETIRE_MAX unacknowledged retirements).
+ * After CONNECTION_ID_LIMIT_ERROR the set may be partly updated: the
+ * connection is closing and only quic_cid_set_free() is left to do.
  */
 int quic_cid_dest_add(struct quic_cid_set *s, u64 seq, u64 retire_prior_to,
 		      const u8 *cid, u8 len, const u8 *token, gfp_t gfp,

@@ -535,9 +535,26 @@ static void t_retire_queue(int arg)
 	quic_cid_set_init(&s, false, 8, NULL, NULL);
 	for (seq = 0; seq < 8; seq++)
 		CHECK_EQ(dadd(&s, seq, 0, &err), 0);
+	for (seq = 0; seq < QUIC_CID_RETIRE_MAX; seq++)
+		s.retire[seq].seq = 1000 + seq;	/* others, unacked */
 	s.nretire = QUIC_CID_RETIRE_MAX;	/* as if full */
 	CHECK_EQ(quic_cid_dest_retire(&s, 3), -ENOSPC);
 	CHECK(quic_cid_find_seq(&s, 3));
+	/* Retire Prior To needing more room than the queue has left */
+	s.nretire = QUIC_CID_RETIRE_MAX - 1;
+	CHECK_EQ(dadd(&s, 8, 2, &err), -EPROTO);
+	CHECK_EQ(err, LIM);
+	quic_cid_set_free(&s);
+	/* an old number to retire at once, with the queue full */
+	quic_cid_set_init(&s, false, 8, NULL, NULL);
+	CHECK_EQ(dadd(&s, 0, 0, &err), 0);
+	CHECK_EQ(dadd(&s, 3, 3, &err), 0);
+	for (seq = 0; seq < QUIC_CID_RETIRE_MAX; seq++)
+		s.retire[seq].seq = 1000 + seq;
+	s.nretire = QUIC_CID_RETIRE_MAX;
+	err = 0;
+	CHECK_EQ(dadd(&s, 1, 0, &err), -EPROTO);
+	CHECK_EQ(err, LIM);
 	quic_cid_set_free(&s);
 }
 

@@ -295,6 +295,13 @@ static void t_recv_nomem(int arg)
 	shim_kmalloc_fail_after = -1;
 	CHECK_EQ(cs.nrecv, 1);
 	CHECK_EQ(quic_cstream_readable(&cs), QUIC_CSTREAM_CHUNK_DATA);
+	/* failure while filling a gap between held pieces */
+	CHECK_EQ(quic_cstream_recv(&cs, 3000, msg + 3000, 100, GFP_ATOMIC,
+				   &err), 0);
+	shim_kmalloc_fail_after = 0;
+	CHECK_EQ(quic_cstream_recv(&cs, 2000, msg + 2000, 1500, GFP_ATOMIC,
+				   &err), -ENOMEM);
+	shim_kmalloc_fail_after = -1;
 	/* the peer retransmits */
 	CHECK_EQ(quic_cstream_recv(&cs, 0, msg, 4000, GFP_ATOMIC, &err), 0);
 	CHECK_EQ(quic_cstream_read(&cs, out, sizeof(out)), 4000);

@@ -357,9 +357,29 @@ static void t_sent_order(int arg)
 	CHECK_EQ(s.ae_in_flight, 1);
 	CHECK_EQ(s.last_ae_sent_time, 5);
 	CHECK_EQ(b.time_sent, 5);
+	/* an ACK-only packet may be tracked: not in flight */
+	CHECK_EQ(quic_pnspace_next_pn(&s, &pn), 0);
+	c.pn = pn;
+	c.in_flight = false;
+	c.ack_eliciting = false;
+	CHECK_EQ(quic_pnspace_sent(&s, &c, 7), 0);
+	CHECK_EQ(s.bytes_in_flight, 100);
+	CHECK_EQ(s.last_ae_sent_time, 5);
+	{
+		struct quic_rtt rtt;
+		struct quic_ack_result res;
+
+		/* nothing acknowledged yet: no loss detection possible */
+		quic_rtt_init(&rtt, 1000, 0);
+		quic_ack_result_init(&res);
+		quic_pnspace_detect_lost(&s, 1ULL << 40, &rtt, &res);
+		CHECK_EQ(res.nlost, 0);
+		CHECK_EQ(s.loss_time, 0);
+	}
 	INIT_LIST_HEAD(&out);
 	quic_pnspace_discard(&s, &out);
 	CHECK(on_list(&out, 1));
+	CHECK(on_list(&out, 2));
 	CHECK_EQ(s.nsent, 0);
 	CHECK_EQ(s.bytes_in_flight, 0);
 	CHECK_EQ(s.ae_in_flight, 0);
