@@ -70,7 +70,21 @@ make_root() {
 	local k=$1 m key dir root stamp inc
 	kernel_conf "$k"
 	m=$(mirror)
-	key=$( { echo "$k $suite $backports $root_recipe"; pkglist; } |
+	# the kernel goes in last; for the backports kernel the debs it brought
+	# (the kernel and what the base lacks) are kept in /opt/kernel-debs for
+	# the upgrade test of pkgcheck
+	local hooks=(
+		--customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-image-amd64$kpkg linux-headers-amd64$kpkg"
+		--customize-hook='chroot "$1" apt-get clean'
+	)
+	[ -n "$backports" ] && hooks=(
+		--customize-hook='chroot "$1" apt-get clean'
+		"${hooks[0]}"
+		--customize-hook='mkdir -p "$1/opt/kernel-debs" && cp "$1"/var/cache/apt/archives/*.deb "$1/opt/kernel-debs/"'
+		--customize-hook='chroot "$1" apt-get clean'
+	)
+	key=$( { echo "$k $suite $backports $root_recipe"
+		[ -n "$backports" ] && echo "${hooks[*]}"; pkglist; } |
 		sha256sum | cut -c1-16)
 	dir="$cache/$k"
 	root="$dir/root"
@@ -92,9 +106,7 @@ make_root() {
 		--dpkgopt='path-exclude=/usr/share/doc/*' \
 		--dpkgopt='path-exclude=/usr/share/man/*' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
-		--customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-image-amd64$kpkg linux-headers-amd64$kpkg" \
-		--customize-hook='mkdir -p "$1/opt/kernel-debs" && cp "$1"/var/cache/apt/archives/linux-*.deb "$1/opt/kernel-debs/"' \
-		--customize-hook='chroot "$1" apt-get clean' \
+		"${hooks[@]}" \
 		"$suite" "$root" "${sources[@]}" >"$dir/mmdebstrap.log" 2>&1 ||
 		{ tail -n 30 "$dir/mmdebstrap.log" >&2; die "mmdebstrap failed for $k (log: $dir/mmdebstrap.log)"; }
 	echo "$key" >"$stamp"
@@ -226,6 +238,9 @@ tally_logs() {
 # upgrade to the 7.3 kernel and reboot into it, remove.
 pkgcheck() {
 	local k=$1 debs=() st=/opt/pkgtest kdir="" dir rc=0 newk
+	# the roots leave out documentation to stay small; a user's system has
+	# it, and the test checks that man 7 quic works
+	local undoc="rm -f /etc/dpkg/dpkg.cfg.d/99mmdebstrap"
 	dir="$cache/$k"
 	log "building the packages (make deb)"
 	make -C "$top" --no-print-directory deb >"$cache/deb.log" 2>&1 ||
@@ -254,10 +269,10 @@ pkgcheck() {
 		done | grep -v '^linux-libc-dev ' | sort -k1,1 -k2,2V |
 			awk '{last[$1] = $3} END {for (p in last) print last[p]}' |
 			xargs -r cp -t "$ROOT$kdir/"
-		vmcmd="tests/packaging/vm-install.sh install $st/debs $kdir"
+		vmcmd="$undoc; tests/packaging/vm-install.sh install $st/debs $kdir"
 		vmcmd2="tests/packaging/vm-install.sh upgraded"
 	else
-		vmcmd="tests/packaging/vm-install.sh install $st/debs; tests/packaging/vm-install.sh remove"
+		vmcmd="$undoc; tests/packaging/vm-install.sh install $st/debs; tests/packaging/vm-install.sh remove"
 		vmcmd2=""
 	fi
 	make_image "$k"
