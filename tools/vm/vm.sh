@@ -151,7 +151,7 @@ accel() {
 			return
 		fi
 	fi
-	echo "-accel tcg,thread=multi -cpu max"
+	echo "-accel tcg,thread=multi -cpu ${QUIC_VM_TCG_CPU:-max}"
 }
 
 # Build the tree in the root of kernel $1 and make its disk image; sets
