@@ -7,7 +7,7 @@ set -eu
 pkgs=(
 	# build and unit tests
 	build-essential gcc clang make pkg-config git python3 perl
-	libgnutls28-dev gnutls-bin libclang-rt-dev
+	libgnutls28-dev nettle-dev gnutls-bin libclang-rt-dev
 	# the VM harness
 	mmdebstrap qemu-system-x86 e2fsprogs util-linux coreutils
 	debian-archive-keyring
