@@ -15,7 +15,7 @@ static void same_cids(const struct quic_hdr *a, const struct quic_hdr *b)
 static void check_vn(const struct quic_hdr *h)
 {
 	uint32_t vers[64];
-	uint8_t out[600];
+	uint8_t out[1 + 4 + 1 + 255 + 1 + 255 + 64 * 4];	/* longest VN */
 	struct quic_hdr d;
 	size_t i, n = h->nversions < 64 ? h->nversions : 64;
 	int r;
