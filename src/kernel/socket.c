@@ -211,44 +211,36 @@ struct proto quicv6_prot = {
 	QUIC_PROTO_COMMON,
 };
 
+/* the calls both families share; each family adds its own inet helpers */
+#define QUIC_PROTO_OPS_COMMON				\
+	.owner		= THIS_MODULE,			\
+	.connect	= quic_inet_connect,		\
+	.socketpair	= sock_no_socketpair,		\
+	.accept		= sock_no_accept,		\
+	.poll		= quic_inet_poll,		\
+	.gettstamp	= sock_gettstamp,		\
+	.listen		= quic_inet_listen,		\
+	.shutdown	= inet_shutdown,		\
+	.setsockopt	= sock_common_setsockopt,	\
+	.getsockopt	= sock_common_getsockopt,	\
+	.sendmsg	= inet_sendmsg,			\
+	.recvmsg	= inet_recvmsg,			\
+	.mmap		= sock_no_mmap
+
 const struct proto_ops quic_proto_ops = {
 	.family		= PF_INET,
-	.owner		= THIS_MODULE,
 	.release	= inet_release,
 	.bind		= inet_bind,
-	.connect	= quic_inet_connect,
-	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
 	.getname	= inet_getname,
-	.poll		= quic_inet_poll,
 	.ioctl		= inet_ioctl,
-	.gettstamp	= sock_gettstamp,
-	.listen		= quic_inet_listen,
-	.shutdown	= inet_shutdown,
-	.setsockopt	= sock_common_setsockopt,
-	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= inet_sendmsg,
-	.recvmsg	= inet_recvmsg,
-	.mmap		= sock_no_mmap,
+	QUIC_PROTO_OPS_COMMON,
 };
 
 const struct proto_ops quicv6_proto_ops = {
 	.family		= PF_INET6,
-	.owner		= THIS_MODULE,
 	.release	= inet6_release,
 	.bind		= inet6_bind,
-	.connect	= quic_inet_connect,
-	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
 	.getname	= inet6_getname,
-	.poll		= quic_inet_poll,
 	.ioctl		= inet6_ioctl,
-	.gettstamp	= sock_gettstamp,
-	.listen		= quic_inet_listen,
-	.shutdown	= inet_shutdown,
-	.setsockopt	= sock_common_setsockopt,
-	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= inet_sendmsg,
-	.recvmsg	= inet_recvmsg,
-	.mmap		= sock_no_mmap,
+	QUIC_PROTO_OPS_COMMON,
 };

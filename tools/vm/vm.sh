@@ -188,7 +188,7 @@ run_qemu() {
 		-kernel "$vmlinuz" -initrd "$initrd" \
 		-drive file="$img",if=virtio,format=raw,cache=unsafe \
 		-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/opt/quic/tools/vm/guest-init panic=-1 oops=panic quic.mode=$mode quic.cmd=$n quic.kernel=$k loglevel=4" \
-		</dev/null | tee "$serial" | sed -n '/=== QUIC-VM-BEGIN ===/,/=== QUIC-VM-DMESG ===/p' |
+		</dev/null | tee "$serial" | sed -un '/=== QUIC-VM-BEGIN ===/,/=== QUIC-VM-DMESG ===/p' |
 		grep --line-buffered -av '=== QUIC-VM-'
 	rc=${PIPESTATUS[0]}
 	set -e
