@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests: connection ID sets (src/kernel/connid.c). */
 #include "test.h"
+#include "acct.h"
 #include "connid.h"
 #include "frame.h"
 
@@ -8,27 +9,6 @@
 #define FE QUIC_TRANSPORT_ERROR_FRAME_ENCODING
 #define LIM QUIC_TRANSPORT_ERROR_CONNECTION_ID_LIMIT
 
-struct acct {
-	struct quic_mem m;
-	long balance;
-	bool refuse;
-};
-
-static int acct_charge(struct quic_mem *m, long delta)
-{
-	struct acct *a = container_of(m, struct acct, m);
-
-	if (delta > 0 && a->refuse)
-		return -ENOBUFS;
-	a->balance += delta;
-	return 0;
-}
-
-static void acct_init(struct acct *a)
-{
-	memset(a, 0, sizeof(*a));
-	quic_mem_init(&a->m, acct_charge);
-}
 
 /* a fake demux table: counts hashed entries, can refuse */
 static int hashed, hash_calls, unhash_calls, hash_fail;

@@ -1,35 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests: CRYPTO stream reassembly and send queue (src/kernel/cstream.c). */
 #include "test.h"
+#include "acct.h"
 #include "cstream.h"
 
 #define CBE QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED
 #define FE QUIC_TRANSPORT_ERROR_FRAME_ENCODING
 
-/* an account whose hook records the balance and can refuse */
-struct acct {
-	struct quic_mem m;
-	long balance;
-	long calls;
-	bool refuse;
-};
-
-static int acct_charge(struct quic_mem *m, long delta)
-{
-	struct acct *a = container_of(m, struct acct, m);
-
-	a->calls++;
-	if (delta > 0 && a->refuse)
-		return -ENOBUFS;
-	a->balance += delta;
-	return 0;
-}
-
-static void acct_init(struct acct *a)
-{
-	memset(a, 0, sizeof(*a));
-	quic_mem_init(&a->m, acct_charge);
-}
 
 static uint8_t msg[40000];
 
