@@ -1,0 +1,196 @@
+#!/bin/bash
+# Handshake and echo across a real link: two network namespaces joined by a
+# veth pair (10.9.0.1/24 server side, 10.9.0.2/24 client side), the server
+# and the client of tools/examples in one each, PSK, 64 KiB echoed:
+#
+#   handshake_netns_veth         no impairment
+#   handshake_netem_delay        netem delay 100ms on both ends (RTT 200 ms)
+#   handshake_netem_loss_delay   netem delay 100ms loss 10% on both ends
+#                                (lost Initial/Handshake packets, PTO, stream
+#                                retransmission; 120 s allowed)
+#
+# The netem cases are SKIP when sch_netem cannot be loaded; every case is
+# SKIP while the module has no connect()/listen() (EOPNOTSUPP). Run by
+# tests/run.sh from tests/ as root.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$(cd .. && pwd)
+client=$top/tools/examples/quic-echo-client
+server=$top/tools/examples/quic-echo-server
+size=65536
+ns_s=quic-hs-s$$
+ns_c=quic-hs-c$$
+veth_s=qhs$$s
+veth_c=qhs$$c
+failed=0
+skip_reason=
+
+for p in "$client" "$server"; do
+	if [ ! -x "$p" ]; then
+		echo "FAIL handshake_netem_build: ${p#"$top"/} is not built (make tests)"
+		exit 1
+	fi
+done
+
+tmp=$(mktemp -d) || exit 1
+pids=
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	local p
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	ip netns del "$ns_s" 2>/dev/null
+	ip netns del "$ns_c" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+skip_all() {
+	local c
+	for c in netns_veth netem_delay netem_loss_delay; do
+		echo "SKIP handshake_$c: $1"
+	done
+	exit 0
+}
+
+if ! err=$(ip netns add "$ns_s" 2>&1 && ip netns add "$ns_c" 2>&1); then
+	skip_all "cannot create network namespaces: $err"
+fi
+if ! err=$({
+	ip link add "$veth_s" type veth peer name "$veth_c" &&
+		ip link set "$veth_s" netns "$ns_s" &&
+		ip link set "$veth_c" netns "$ns_c" &&
+		ip -n "$ns_s" addr add 10.9.0.1/24 dev "$veth_s" &&
+		ip -n "$ns_c" addr add 10.9.0.2/24 dev "$veth_c" &&
+		ip -n "$ns_s" link set "$veth_s" up &&
+		ip -n "$ns_c" link set "$veth_c" up &&
+		ip -n "$ns_s" link set lo up &&
+		ip -n "$ns_c" link set lo up
+} 2>&1); then
+	echo "FAIL handshake_netem_setup: veth pair between two namespaces: $err"
+	exit 1
+fi
+
+if ! out=$(bash certs/gen.sh "$tmp/pki" 2>&1); then
+	echo "FAIL handshake_netem_certs: tests/certs/gen.sh: $(echo "$out" | head -n 3 | tr '\n' ' ')"
+	exit 1
+fi
+psk=$tmp/pki/psk.txt
+
+last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
+not_in_yet() { grep -qE 'Operation not supported' "$@" 2>/dev/null; }
+
+# start_server LOG SECONDS ARGS...: the server in the server namespace
+start_server() {
+	local log=$1 secs=$2 _
+	shift 2
+	ip netns exec "$ns_s" timeout "$secs" "$server" "$@" >"$log" 2>&1 &
+	srv_pid=$!
+	pids="$pids $srv_pid"
+	srv_port=
+	for _ in $(seq 100); do
+		srv_port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
+		[ -n "$srv_port" ] && return 0
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+# stop_server SECONDS: wait for the server to exit, then kill it
+stop_server() {
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$srv_pid" 2>/dev/null; then
+		kill "$srv_pid" 2>/dev/null
+		wait "$srv_pid" 2>/dev/null
+		srv_rc=124
+	else
+		wait "$srv_pid"
+		srv_rc=$?
+	fi
+}
+
+# netem "ARGS": the same netem qdisc on both ends ("" removes it)
+netem() {
+	if [ -z "$1" ]; then
+		ip netns exec "$ns_s" tc qdisc del dev "$veth_s" root 2>/dev/null
+		ip netns exec "$ns_c" tc qdisc del dev "$veth_c" root 2>/dev/null
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	ip netns exec "$ns_s" tc qdisc replace dev "$veth_s" root netem $1 &&
+		ip netns exec "$ns_c" tc qdisc replace dev "$veth_c" root netem $1
+}
+
+# run_case CASE SECONDS: handshake + echo from the client namespace to the
+# server namespace, all within SECONDS
+run_case() {
+	local name=handshake_$1 secs=$2 slog=$tmp/$1.server clog=$tmp/$1.client crc cs ss
+	local t0=$SECONDS
+	if [ -n "$skip_reason" ]; then
+		echo "SKIP $name: $skip_reason"
+		return
+	fi
+	if ! start_server "$slog" $((secs + 20)) --addr 10.9.0.1 --port 0 --count 1 \
+		--timeout "$secs" --psk "$psk"; then
+		if not_in_yet "$slog"; then
+			skip_reason="the kernel handshake is not in yet ($(last "$slog" 1))"
+			echo "SKIP $name: $skip_reason"
+			return
+		fi
+		echo "FAIL $name: the server did not start: $(last "$slog")"
+		failed=1
+		return
+	fi
+	ip netns exec "$ns_c" timeout "$secs" "$client" --addr 10.9.0.1 --port "$srv_port" \
+		--psk "$psk" --size "$size" --timeout $((secs - 10)) >"$clog" 2>&1
+	crc=$?
+	stop_server 15
+	if not_in_yet "$clog"; then
+		skip_reason="the kernel handshake is not in yet ($(last "$clog" 1))"
+		echo "SKIP $name: $skip_reason"
+		return
+	fi
+	if [ "$crc" -ne 0 ]; then
+		[ "$crc" -eq 124 ] && crc="124 (timeout $secs s)"
+		echo "FAIL $name: client exited $crc: $(last "$clog"); server: $(last "$slog")"
+		failed=1
+		return
+	fi
+	if [ "$srv_rc" -ne 0 ]; then
+		echo "FAIL $name: server exited $srv_rc: $(last "$slog")"
+		failed=1
+		return
+	fi
+	cs=$(sed -n 's/^echo ok \([0-9]*\) bytes sha256=\([0-9a-f]*\) .*/\1 \2/p' "$clog")
+	ss=$(sed -n 's/^conn 1: .* echoed \([0-9]*\) bytes sha256=\([0-9a-f]*\)$/\1 \2/p' "$slog")
+	if [ "$cs" != "$ss" ] || [ "${cs%% *}" != "$size" ]; then
+		echo "FAIL $name: echo differs: client '${cs:-none}', server '${ss:-none}'"
+		failed=1
+		return
+	fi
+	echo "INFO $name: $(grep -h '^handshake ok\|^echo ok' "$clog" | tr '\n' ' ')($((SECONDS - t0)) s in all)"
+	echo "PASS $name"
+}
+
+run_case netns_veth 30
+
+modprobe sch_netem 2>/dev/null
+if ! err=$(netem "delay 100ms" 2>&1); then
+	echo "SKIP handshake_netem_delay: sch_netem cannot be used: $(echo "$err" | head -n 1)"
+	echo "SKIP handshake_netem_loss_delay: sch_netem cannot be used"
+	exit "$failed"
+fi
+run_case netem_delay 60
+if ! err=$(netem "delay 100ms loss 10%" 2>&1); then
+	echo "FAIL handshake_netem_loss_delay: tc netem loss 10%: $(echo "$err" | head -n 1)"
+	exit 1
+fi
+run_case netem_loss_delay 120
+
+exit "$failed"
