@@ -24,6 +24,7 @@ lib:
 # programs the suite runs (built against the headers in this tree)
 tests: lib
 	$(MAKE) -C tests
+	$(MAKE) -C tools/examples
 
 module-install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel INSTALL_MOD_DIR=updates \

@@ -55,4 +55,37 @@
 #define quic_sk_uid(sk)		sock_i_uid(sk)
 #endif
 
+/* 6.16: from_timer() became timer_container_of() */
+#ifndef timer_container_of
+#define timer_container_of(var, t, field)	from_timer(var, t, field)
+#endif
+
+/* 6.10: proto_ops.accept() takes struct proto_accept_arg */
+#ifdef QUIC_HAVE_PROTO_ACCEPT_ARG
+#define QUIC_ACCEPT_ARGS	struct proto_accept_arg *arg
+#define QUIC_ACCEPT_FLAGS	(arg->flags)
+#define QUIC_ACCEPT_KERN	(arg->kern)
+#else
+#define QUIC_ACCEPT_ARGS	int flags, bool kern
+#define QUIC_ACCEPT_FLAGS	(flags)
+#define QUIC_ACCEPT_KERN	(kern)
+#endif
+
+/* 6.14: the UDP tunnel transmit helpers take IP control block flags */
+#ifdef QUIC_HAVE_TUNNEL_IPCB_FLAGS
+#define quic_udp_tunnel_xmit_skb(rt, sk, skb, s, d, tos, ttl, df, sp, dp) \
+	udp_tunnel_xmit_skb(rt, sk, skb, s, d, tos, ttl, df, sp, dp,	\
+			    false, false, 0)
+#define quic_udp_tunnel6_xmit_skb(dst, sk, skb, s, d, prio, ttl, sp, dp) \
+	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, s, d, prio, ttl, 0, sp, dp, \
+			     false, 0)
+#else
+#define quic_udp_tunnel_xmit_skb(rt, sk, skb, s, d, tos, ttl, df, sp, dp) \
+	udp_tunnel_xmit_skb(rt, sk, skb, s, d, tos, ttl, df, sp, dp,	\
+			    false, false)
+#define quic_udp_tunnel6_xmit_skb(dst, sk, skb, s, d, prio, ttl, sp, dp) \
+	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, s, d, prio, ttl, 0, sp, dp, \
+			     false)
+#endif
+
 #endif /* __QUIC_COMPAT_H */

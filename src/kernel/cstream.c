@@ -138,6 +138,7 @@ void quic_cstream_init(struct quic_cstream *cs, u32 recv_limit,
 				 QUIC_CSTREAM_BUF_MAX);
 	cs->rmem = rmem;
 	cs->wmem = wmem;
+	cs->chunks_max = QUIC_CSTREAM_CHUNKS_MAX;
 }
 
 /**
@@ -148,13 +149,17 @@ void quic_cstream_init(struct quic_cstream *cs, u32 recv_limit,
 void quic_cstream_free(struct quic_cstream *cs)
 {
 	struct quic_cstream_chunk *c, *n;
+	u32 rlimit = cs->recv_limit, slimit = cs->send_limit;
+	u32 chunks_max = cs->chunks_max;
 
 	list_for_each_entry_safe(c, n, &cs->recv, list)
 		quic_cstream_chunk_free(cs->rmem, c);
 	list_for_each_entry_safe(c, n, &cs->send, list)
 		quic_cstream_chunk_free(cs->wmem, c);
-	quic_cstream_init(cs, cs->recv_limit, cs->send_limit, cs->rmem,
-			  cs->wmem);
+	quic_cstream_init(cs, rlimit, slimit, cs->rmem, cs->wmem);
+	cs->recv_limit = rlimit;
+	cs->send_limit = slimit;
+	cs->chunks_max = chunks_max;
 }
 
 /* store [offset, offset + len) before @pos (a chunk, or the list head) */
@@ -165,7 +170,7 @@ static int quic_cstream_store(struct quic_cstream *cs, struct list_head *pos,
 	u32 n;
 
 	while (len) {
-		if (cs->nrecv >= QUIC_CSTREAM_CHUNKS_MAX)
+		if (cs->nrecv >= cs->chunks_max)
 			return -ENOBUFS;
 		n = min_t(u64, len, QUIC_CSTREAM_CHUNK_DATA);
 		c = quic_cstream_chunk_new(cs->rmem, offset, data, n, gfp);

@@ -78,6 +78,8 @@ struct quic_cstream_rset {
  * @retx: lost ranges that must be sent again
  * @send_limit: most bytes queued and not acknowledged
  * @wmem: account charged for @send
+ * @chunks_max: most chunks held on @recv (QUIC_CSTREAM_CHUNKS_MAX unless
+ *	the owner sets another bound after quic_cstream_init())
  */
 struct quic_cstream {
 	struct list_head recv;
@@ -94,6 +96,7 @@ struct quic_cstream {
 	struct quic_cstream_rset retx;
 	u32 send_limit;
 	struct quic_mem *wmem;
+	u32 chunks_max;
 };
 
 void quic_cstream_init(struct quic_cstream *cs, u32 recv_limit,

@@ -11,7 +11,7 @@
 #include <net/transp_v6.h>
 
 #include "compat.h"
-#include "socket.h"
+#include "conn.h"
 #include "proc.h"
 
 static struct inet_protosw quic_protosw[] = {
@@ -51,9 +51,13 @@ static int __init quic_init(void)
 {
 	int i, err;
 
-	err = proto_register(&quic_prot, 1);
+	quic_demux_init();
+	err = quic_token_init();
 	if (err)
 		return err;
+	err = proto_register(&quic_prot, 1);
+	if (err)
+		goto err_proto;
 	err = proto_register(&quicv6_prot, 1);
 	if (err)
 		goto err_v6_proto;
@@ -82,6 +86,8 @@ err_pernet:
 	proto_unregister(&quicv6_prot);
 err_v6_proto:
 	proto_unregister(&quic_prot);
+err_proto:
+	quic_token_exit();
 	return err;
 }
 
@@ -96,6 +102,8 @@ static void __exit quic_exit(void)
 	unregister_pernet_subsys(&quic_net_ops);
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
+	quic_demux_exit();
+	quic_token_exit();
 	pr_info("quic: unloaded\n");
 }
 

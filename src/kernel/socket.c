@@ -11,7 +11,7 @@
 #include <net/transp_v6.h>
 
 #include "compat.h"
-#include "socket.h"
+#include "conn.h"
 
 LIST_HEAD(quic_sk_list);
 DEFINE_SPINLOCK(quic_sk_list_lock);
@@ -22,6 +22,7 @@ static int quic_init_sock(struct sock *sk)
 
 	INIT_LIST_HEAD(&qs->node);
 	quic_sock_defaults(qs);
+	quic_conn_init(sk);
 	sk->sk_state = QUIC_SS_CLOSED;
 
 	spin_lock_bh(&quic_sk_list_lock);
@@ -38,6 +39,7 @@ static void quic_destroy_sock(struct sock *sk)
 	list_del_init(&qs->node);
 	spin_unlock_bh(&quic_sk_list_lock);
 
+	quic_conn_free(sk);
 	if (qs->udp_sk) {
 		quic_udp_sock_put(qs->udp_sk);
 		qs->udp_sk = NULL;
@@ -48,9 +50,42 @@ static void quic_destroy_sock(struct sock *sk)
 static void quic_close(struct sock *sk, long timeout)
 {
 	lock_sock(sk);
+	quic_listen_del(sk);
+	if (sk->sk_state != QUIC_SS_CLOSED)
+		quic_conn_close_user(sk);
 	sk->sk_state = QUIC_SS_CLOSED;
 	release_sock(sk);
 	sk_common_release(sk);
+}
+
+/* the inet fields getsockname() and /proc read */
+static void quic_set_local(struct sock *sk, const union quic_addr *a)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (sk->sk_family == AF_INET) {
+		inet->inet_rcv_saddr = a->v4.sin_addr.s_addr;
+		inet->inet_saddr = a->v4.sin_addr.s_addr;
+		inet->inet_sport = a->v4.sin_port;
+	} else {
+		sk->sk_v6_rcv_saddr = a->v6.sin6_addr;
+		inet6_sk(sk)->saddr = a->v6.sin6_addr;
+		inet->inet_sport = a->v6.sin6_port;
+	}
+	inet->inet_num = ntohs(inet->inet_sport);
+}
+
+static void quic_set_peer(struct sock *sk, const union quic_addr *a)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (sk->sk_family == AF_INET) {
+		inet->inet_daddr = a->v4.sin_addr.s_addr;
+		inet->inet_dport = a->v4.sin_port;
+	} else {
+		sk->sk_v6_daddr = a->v6.sin6_addr;
+		inet->inet_dport = a->v6.sin6_port;
+	}
 }
 
 /* Copy and check a user's address for a socket of sk->sk_family. */
@@ -82,12 +117,26 @@ static int quic_get_addr(struct sock *sk, struct sockaddr *uaddr, int len,
 	return 0;
 }
 
+/* take a tunnel socket for @a and set the socket's local address */
+static int quic_do_bind(struct sock *sk, union quic_addr *a, int ifindex)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_udp_sock *us;
+
+	us = quic_udp_sock_get(sock_net(sk), a, ifindex,
+			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	qs->udp_sk = us;
+	sk->sk_bound_dev_if = ifindex;
+	quic_set_local(sk, &us->addr);
+	return 0;
+}
+
 static int quic_bind(struct sock *sk, QUIC_SOCKADDR_ARG *uaddr, int addr_len)
 {
 	struct sockaddr *addr = (struct sockaddr *)uaddr;
 	struct quic_sock *qs = quic_sk(sk);
-	struct inet_sock *inet = inet_sk(sk);
-	struct quic_udp_sock *us;
 	union quic_addr a;
 	int ifindex, err;
 
@@ -112,66 +161,561 @@ static int quic_bind(struct sock *sk, QUIC_SOCKADDR_ARG *uaddr, int addr_len)
 		}
 	}
 
-	us = quic_udp_sock_get(sock_net(sk), &a, ifindex,
-			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
-	if (IS_ERR(us)) {
-		err = PTR_ERR(us);
-		goto out;
-	}
-	qs->udp_sk = us;
-	sk->sk_bound_dev_if = ifindex;
-	if (sk->sk_family == AF_INET) {
-		inet->inet_rcv_saddr = us->addr.v4.sin_addr.s_addr;
-		inet->inet_saddr = us->addr.v4.sin_addr.s_addr;
-		inet->inet_sport = us->addr.v4.sin_port;
-	} else {
-		sk->sk_v6_rcv_saddr = us->addr.v6.sin6_addr;
-		inet6_sk(sk)->saddr = us->addr.v6.sin6_addr;
-		inet->inet_sport = us->addr.v6.sin6_port;
-	}
-	inet->inet_num = ntohs(inet->inet_sport);
-	err = 0;
+	err = quic_do_bind(sk, &a, ifindex);
 out:
 	release_sock(sk);
 	return err;
 }
 
-/* connect(), listen() and accept(): the handshake arrives with issue 4. */
+/* an unbound socket gets a wildcard address and a free port, as UDP */
+static int quic_autobind(struct sock *sk)
+{
+	union quic_addr a;
+
+	if (quic_sk(sk)->udp_sk)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sa.sa_family = sk->sk_family;
+	return quic_do_bind(sk, &a, sk->sk_bound_dev_if);
+}
+
+/* connect(): start the connection; userspace TLS then sends the
+ * ClientHello with sendmsg() (the kernel sends nothing before that)
+ */
 static int quic_inet_connect(struct socket *sock, QUIC_SOCKADDR_ARG *uaddr,
 			     int addr_len, int flags)
 {
-	return -EOPNOTSUPP;
+	struct sock *sk = sock->sk;
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr a;
+	int err;
+
+	lock_sock(sk);
+	err = -EISCONN;
+	if (qs->dcids.active)
+		goto out;
+	err = -EINVAL;
+	if (sk->sk_state != QUIC_SS_CLOSED)
+		goto out;
+	err = quic_get_addr(sk, (struct sockaddr *)uaddr, addr_len, &a);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (!(sk->sk_family == AF_INET ? a.v4.sin_port : a.v6.sin6_port))
+		goto out;
+	err = quic_autobind(sk);
+	if (err)
+		goto out;
+	err = quic_conn_connect(sk, &a);
+	if (err)
+		goto out;
+	quic_set_peer(sk, &a);
+	sk->sk_state = QUIC_SS_ESTABLISHING;
+	sock->state = SS_CONNECTING;
+out:
+	release_sock(sk);
+	return err;
 }
 
 static int quic_inet_listen(struct socket *sock, int backlog)
 {
-	return -EOPNOTSUPP;
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sock->state != SS_UNCONNECTED || quic_sk(sk)->dcids.active)
+		goto out;
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		err = 0;
+		goto out;
+	}
+	if (sk->sk_state != QUIC_SS_CLOSED)
+		goto out;
+	err = quic_autobind(sk);
+	if (err)
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	sk->sk_state = QUIC_SS_LISTENING;
+	quic_listen_add(sk);
+out:
+	release_sock(sk);
+	return err;
 }
 
-/* Stream and datagram data need a connection (issues 4 and 5). */
+static int quic_data_set_copy(struct quic_data *d, const struct quic_data *s)
+{
+	if (!s->len)
+		return 0;
+	d->data = kmemdup(s->data, s->len, GFP_KERNEL);
+	if (!d->data)
+		return -ENOMEM;
+	d->len = s->len;
+	return 0;
+}
+
+/* the new socket of an accepted connection inherits the listener's
+ * settings and shares its tunnel socket
+ */
+static int quic_accept_setup(struct sock *lsk, struct sock *sk,
+			     struct quic_request *req)
+{
+	struct quic_sock *lqs = quic_sk(lsk), *qs = quic_sk(sk);
+	int err;
+
+	qs->config = lqs->config;
+	qs->local = lqs->local;
+	qs->events = lqs->events;
+	err = quic_data_set_copy(&qs->alpn, &lqs->alpn);
+	err = err ?: quic_data_set_copy(&qs->ticket, &lqs->ticket);
+	if (err)
+		return err;
+	quic_udp_sock_hold(lqs->udp_sk);
+	qs->udp_sk = lqs->udp_sk;
+	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
+	quic_set_local(sk, &req->local);
+	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
+	quic_set_peer(sk, &req->peer);
+	err = quic_conn_accept(sk, req);
+	if (err)
+		return err;
+	sk->sk_state = QUIC_SS_ESTABLISHING;
+	return 0;
+}
+
+/* accept(): a connection whose client Initial arrived; the application
+ * then runs the server side of the TLS handshake on it
+ */
+static int quic_inet_accept(struct socket *sock, struct socket *newsock,
+			    QUIC_ACCEPT_ARGS)
+{
+	struct sock *sk = sock->sk, *nsk;
+	struct quic_sock *qs = quic_sk(sk);
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct quic_request *req;
+	struct socket *tmp;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sk->sk_state != QUIC_SS_LISTENING)
+		goto out;
+	timeo = sock_rcvtimeo(sk, QUIC_ACCEPT_FLAGS & O_NONBLOCK);
+	while (list_empty(&qs->reqs)) {
+		err = -EAGAIN;
+		if (!timeo)
+			goto out;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			goto out;
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo, !list_empty(&qs->reqs) ||
+			      sk->sk_state != QUIC_SS_LISTENING, &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+		err = -EINVAL;
+		if (sk->sk_state != QUIC_SS_LISTENING)
+			goto out;
+	}
+	req = list_first_entry(&qs->reqs, struct quic_request, list);
+	list_del(&req->list);
+	sk_acceptq_removed(sk);
+
+	/* a socket made the way socket() makes one, moved to @newsock */
+	err = __sock_create(sock_net(sk), sk->sk_family, sk->sk_type,
+			    IPPROTO_QUIC, &tmp, QUIC_ACCEPT_KERN);
+	if (err) {
+		quic_request_free(req);
+		goto out;
+	}
+	nsk = tmp->sk;
+	sock_graft(nsk, newsock);
+	tmp->sk = NULL;
+	sock_release(tmp);
+	newsock->state = SS_CONNECTED;
+
+	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
+	err = quic_accept_setup(sk, nsk, req);
+	release_sock(nsk);
+	quic_request_free(req);
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int quic_cmsg_parse(struct msghdr *msg, struct quic_handshake_info **hs,
+			   struct quic_stream_info **si)
+{
+	struct cmsghdr *cmsg;
+
+	*hs = NULL;
+	*si = NULL;
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_QUIC)
+			continue;
+		switch (cmsg->cmsg_type) {
+		case QUIC_HANDSHAKE_INFO:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(**hs)))
+				return -EINVAL;
+			*hs = CMSG_DATA(cmsg);
+			break;
+		case QUIC_STREAM_INFO:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(**si)))
+				return -EINVAL;
+			*si = CMSG_DATA(cmsg);
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int quic_pns_of_level(u8 level)
+{
+	switch (level) {
+	case QUIC_CRYPTO_INITIAL:
+		return QUIC_PNS_INITIAL;
+	case QUIC_CRYPTO_HANDSHAKE:
+		return QUIC_PNS_HANDSHAKE;
+	case QUIC_CRYPTO_APP:
+		return QUIC_PNS_APP;
+	}
+	return -EINVAL;
+}
+
+static u8 quic_level_of_pns(int pns)
+{
+	static const u8 level[] = { QUIC_CRYPTO_INITIAL,
+				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
+
+	return level[pns];
+}
+
+/* TLS handshake messages from userspace, carried in CRYPTO frames */
+static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
+			       size_t len, u8 level)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int pns = quic_pns_of_level(level), err;
+	u8 *buf;
+
+	if (pns < 0)
+		return -EINVAL;
+	if (!qs->dcids.active || sk->sk_state == QUIC_SS_CLOSED)
+		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
+	if (!len)
+		return 0;
+	if (len > QUIC_CSTREAM_BUF_MAX)
+		return -EMSGSIZE;
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (!copy_from_iter_full(buf, len, &msg->msg_iter))
+		goto out;
+	err = quic_cstream_queue(&qs->cs[pns], buf, len, GFP_KERNEL);
+	if (err)
+		goto out;
+	quic_output(sk);
+	quic_timer_update(sk);
+	err = len;
+out:
+	kfree(buf);
+	return err;
+}
+
+static bool quic_stream_room(struct quic_stream *s, u32 len)
+{
+	return s->data.send_end - s->data.acked_off + len <= s->data.send_limit;
+}
+
+/* wait until @pred, an error or the timeout; returns 0 or -errno */
+#define quic_wait(sk, timeo, pred)					\
+({									\
+	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
+	int __err = 0;							\
+									\
+	if (!*(timeo))							\
+		__err = -EAGAIN;					\
+	else if (signal_pending(current))				\
+		__err = sock_intr_errno(*(timeo));			\
+	else {								\
+		add_wait_queue(sk_sleep(sk), &__wait);			\
+		sk_wait_event(sk, timeo, (pred) || (sk)->sk_err ||	\
+			      (sk)->sk_state == QUIC_SS_CLOSED, &__wait); \
+		remove_wait_queue(sk_sleep(sk), &__wait);		\
+		if ((sk)->sk_err)					\
+			__err = -(sk)->sk_err;				\
+		else if ((sk)->sk_state == QUIC_SS_CLOSED)		\
+			__err = -EPIPE;					\
+	}								\
+	__err;								\
+})
+
+#define QUIC_SEND_CHUNK		4096
+
+static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    struct quic_stream_info *si)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u32 sflags = si ? si->stream_flags : msg->msg_flags;
+	s64 sid = si ? si->stream_id : -1;
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	struct quic_stream *s;
+	size_t done = 0, n;
+	bool fin;
+	u8 *buf;
+	s64 id;
+	int err;
+
+	while (sk->sk_state == QUIC_SS_ESTABLISHING) {
+		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING);
+		if (err)
+			return err;
+	}
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
+	err = quic_stream_send_id(&qs->streams, sid, sflags, &id);
+	if (err)
+		return err;
+	s = quic_stream_find(&qs->streams, id);
+	if (!s) {
+		s = quic_stream_open(&qs->streams, id, sflags, GFP_KERNEL);
+		if (IS_ERR(s))
+			return PTR_ERR(s);
+	}
+	if ((id & QUIC_STREAM_TYPE_UNI_MASK) &&
+	    !!(id & QUIC_STREAM_TYPE_SERVER_MASK) != quic_is_serv(qs))
+		return -EINVAL;	/* the peer's unidirectional stream */
+	qs->streams.last = id;
+	buf = kmalloc(QUIC_SEND_CHUNK, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	do {
+		n = min_t(size_t, len - done, QUIC_SEND_CHUNK);
+		fin = (sflags & MSG_QUIC_STREAM_FIN) && done + n == len;
+		while (!(s = quic_stream_find(&qs->streams, id)) ||
+		       !quic_stream_room(s, n)) {
+			if (!s) {
+				err = -EPIPE;
+				goto out;
+			}
+			quic_output(sk);
+			err = quic_wait(sk, &timeo,
+					!(s = quic_stream_find(&qs->streams,
+							       id)) ||
+					quic_stream_room(s, n));
+			if (err)
+				goto out;
+		}
+		if (n && !copy_from_iter_full(buf, n, &msg->msg_iter)) {
+			err = -EFAULT;
+			goto out;
+		}
+		err = quic_stream_queue(&qs->streams, s, buf, n, fin);
+		if (err)
+			goto out;
+		done += n;
+		quic_output(sk);
+	} while (done < len);
+	err = 0;
+out:
+	kfree(buf);
+	quic_timer_update(sk);
+	if (done)
+		return done;
+	return err;
+}
+
 static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
-	return -ENOTCONN;
+	struct quic_handshake_info *hs;
+	struct quic_stream_info *si;
+	int err;
+
+	lock_sock(sk);
+	err = quic_cmsg_parse(msg, &hs, &si);
+	if (err)
+		goto out;
+	if (hs)
+		err = quic_send_handshake(sk, msg, len, hs->crypto_level);
+	else if (!quic_sk(sk)->dcids.active)
+		err = -ENOTCONN;
+	else
+		err = quic_send_stream(sk, msg, len, si);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* the level with a whole TLS message to read, or -1 */
+static int quic_recv_hs_pns(struct quic_sock *qs, int *mlen)
+{
+	int pns;
+
+	for (pns = 0; pns < QUIC_PNS_MAX; pns++) {
+		*mlen = quic_cstream_msg_len(&qs->cs[pns]);
+		if (*mlen)
+			return pns;
+	}
+	return -1;
+}
+
+static bool quic_recv_ready(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int mlen;
+
+	return quic_recv_hs_pns(qs, &mlen) >= 0 ||
+	       quic_stream_readable(&qs->streams);
+}
+
+static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
+			       size_t len, int pns, int mlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_handshake_info info = { quic_level_of_pns(pns) };
+	struct quic_cstream *cs = &qs->cs[pns];
+	u32 left = mlen, n, copy;
+	size_t ulen = len;
+	const u8 *p;
+	int err;
+
+	if (mlen < 0)
+		return -EMSGSIZE;
+	err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(info), &info);
+	if (err)
+		return err;
+	while (left) {
+		n = min(quic_cstream_peek(cs, &p), left);
+		copy = min_t(size_t, n, len);
+		if (copy && copy_to_iter(p, copy, &msg->msg_iter) != copy)
+			return -EFAULT;
+		len -= copy;
+		quic_cstream_consume(cs, n);
+		left -= n;
+	}
+	if ((size_t)mlen > ulen)
+		msg->msg_flags |= MSG_TRUNC;
+	return mlen;
+}
+
+static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    struct quic_stream *s)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream_info info = {};
+	size_t done = 0, copy;
+	const u8 *p;
+	u32 n;
+	int err;
+
+	while (done < len) {
+		n = quic_cstream_peek(&s->data, &p);
+		if (!n)
+			break;
+		copy = min_t(size_t, n, len - done);
+		if (copy_to_iter(p, copy, &msg->msg_iter) != copy)
+			return done ? done : -EFAULT;
+		quic_cstream_consume(&s->data, copy);
+		done += copy;
+	}
+	info.stream_id = s->id;
+	if (s->data.read_off == s->recv_final) {
+		info.stream_flags = MSG_QUIC_STREAM_FIN;
+		msg->msg_flags |= MSG_EOR;
+		s->fin_read = 1;
+	}
+	err = put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(info), &info);
+	if (err)
+		return err;
+	quic_stream_consumed(&qs->streams, s, done);
+	if (s->fin_read)
+		quic_stream_try_free(&qs->streams, s);
+	quic_output(sk);
+	quic_timer_update(sk);
+	return done;
 }
 
 static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			QUIC_RECVMSG_ARGS)
 {
-	return -ENOTCONN;
+	struct quic_sock *qs = quic_sk(sk);
+	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	struct quic_stream *s;
+	int err, pns, mlen;
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (!qs->dcids.active)
+		goto out;
+	for (;;) {
+		pns = quic_recv_hs_pns(qs, &mlen);
+		if (pns >= 0) {
+			err = quic_recv_handshake(sk, msg, len, pns, mlen);
+			break;
+		}
+		s = quic_stream_readable(&qs->streams);
+		if (s) {
+			err = quic_recv_stream(sk, msg, len, s);
+			break;
+		}
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		err = 0;
+		if (sk->sk_state == QUIC_SS_CLOSED ||
+		    (sk->sk_shutdown & RCV_SHUTDOWN))
+			break;
+		err = quic_wait(sk, &timeo, quic_recv_ready(sk));
+		if (err == -EPIPE)
+			err = 0;
+		if (err)
+			break;
+	}
+out:
+	release_sock(sk);
+	return err;
 }
 
 static __poll_t quic_inet_poll(struct file *file, struct socket *sock,
 			       poll_table *wait)
 {
 	struct sock *sk = sock->sk;
+	struct quic_sock *qs = quic_sk(sk);
 	__poll_t mask = 0;
 
 	sock_poll_wait(file, sock, wait);
+	lock_sock(sk);
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		if (!list_empty(&qs->reqs))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		goto out;
+	}
 	if (sk->sk_err)
 		mask |= EPOLLERR;
 	/* like TCP, an unconnected socket reports hang-up */
-	if (sk->sk_state == QUIC_SS_CLOSED)
-		mask |= EPOLLOUT | EPOLLHUP;
+	if (sk->sk_state == QUIC_SS_CLOSED) {
+		mask |= EPOLLHUP;
+		if (!qs->dcids.active) {
+			mask |= EPOLLOUT;
+			goto out;
+		}
+	}
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (quic_recv_ready(sk))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (sk->sk_state == QUIC_SS_ESTABLISHING ||
+	    sk->sk_state == QUIC_SS_ESTABLISHED)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+out:
+	release_sock(sk);
 	return mask;
 }
 
@@ -196,6 +740,7 @@ static void quic_unhash(struct sock *sk)
 	.recvmsg	= quic_recvmsg,			\
 	.hash		= quic_hash,			\
 	.unhash		= quic_unhash,			\
+	.backlog_rcv	= quic_backlog_rcv,		\
 	.no_autobind	= true
 
 struct proto quic_prot = {
@@ -216,7 +761,7 @@ struct proto quicv6_prot = {
 	.owner		= THIS_MODULE,			\
 	.connect	= quic_inet_connect,		\
 	.socketpair	= sock_no_socketpair,		\
-	.accept		= sock_no_accept,		\
+	.accept		= quic_inet_accept,		\
 	.poll		= quic_inet_poll,		\
 	.gettstamp	= sock_gettstamp,		\
 	.listen		= quic_inet_listen,		\

@@ -13,6 +13,13 @@
 
 #include "include/uapi/linux/quic.h"
 #include "udp_sock.h"
+#include "crypto.h"
+#include "pnspace.h"
+#include "cstream.h"
+#include "connid.h"
+#include "tparam.h"
+#include "stream.h"
+#include "cong.h"
 
 /* Socket states, shared with TCP's numbering so that the generic inet code
  * (inet_shutdown(), inet_getname()) reads them the way it reads TCP's.
@@ -34,6 +41,56 @@ struct quic_data {
 	u32 len;
 };
 
+#define QUIC_SCID_LEN		8	/* length of the connection IDs we issue */
+#define QUIC_ODCID_LEN		16	/* client's first Destination ID */
+#define QUIC_MIN_DATAGRAM	1200	/* RFC 9000 14 */
+#define QUIC_PENDING_MAX	16	/* packets held until their keys come */
+#define QUIC_REQ_SKBS_MAX	8	/* packets held per connection request */
+
+/* packet number spaces, also the index of the CRYPTO stream of a level */
+enum {
+	QUIC_PNS_INITIAL,
+	QUIC_PNS_HANDSHAKE,
+	QUIC_PNS_APP,
+	QUIC_PNS_MAX,
+};
+
+/* connection flags (quic_sock.flags bits) */
+enum {
+	QUIC_F_SERVER,		/* we accepted this connection */
+	QUIC_F_ADDR_VALIDATED,	/* the peer's address is validated (8.1) */
+	QUIC_F_RETRY_DONE,	/* client: a Retry was taken */
+	QUIC_F_GOT_SERVER_CID,	/* client: the server's SCID is our DCID */
+	QUIC_F_HS_CONFIRMED,	/* the handshake is confirmed (RFC 9001 4.1.2) */
+	QUIC_F_HS_DONE_SEND,	/* server: HANDSHAKE_DONE to (re)send */
+	QUIC_F_TP_RECEIVED,	/* the peer's transport parameters are in */
+	QUIC_F_PEER_CLOSED,	/* CONNECTION_CLOSE received: draining */
+	QUIC_F_CLOSING,		/* we sent CONNECTION_CLOSE */
+	QUIC_F_MAX_DATA_SEND,	/* a MAX_DATA update is due */
+	QUIC_F_PING_SEND,	/* a probe is due */
+	QUIC_F_INITIAL_GONE,	/* Initial keys discarded */
+	QUIC_F_HANDSHAKE_GONE,	/* Handshake keys discarded */
+	QUIC_F_TIMER_DEFERRED,	/* the timer fired while the user held the sock */
+	QUIC_F_CLOSE_SEND,	/* send CONNECTION_CLOSE once */
+	QUIC_F_PATH_RESPONSE,	/* a PATH_RESPONSE is due */
+	QUIC_F_RETRY_KEYS,	/* client: Initial keys to derive again */
+	QUIC_F_PROBE,		/* PTO fired: send an ack-eliciting packet */
+};
+
+/* a connection waiting on a listener for accept() */
+struct quic_request {
+	struct list_head list;
+	union quic_addr peer;
+	union quic_addr local;
+	struct quic_cid odcid;	/* client's first Destination ID */
+	struct quic_cid dcid;	/* the Destination ID of its Initial */
+	struct quic_cid scid;	/* the client's Source ID */
+	struct quic_cid rscid;	/* ours in the Retry, if one was sent */
+	u32 version;
+	bool retried;
+	struct sk_buff_head skbs;
+};
+
 struct quic_sock {
 	struct inet_sock		inet;
 	struct list_head		node;	/* on quic_sk_list, for /proc */
@@ -46,6 +103,45 @@ struct quic_sock {
 	struct quic_data		alpn;
 	struct quic_data		token;
 	struct quic_data		ticket;
+
+	/* listener */
+	struct hlist_node		lnode;	/* on the tunnel's listeners */
+	struct list_head		reqs;	/* struct quic_request */
+
+	/* connection */
+	unsigned long			flags;	/* QUIC_F_* */
+	u32				version;
+	union quic_addr			peer;
+	struct quic_mem			rmem;	/* charges sk_rmem_alloc */
+	struct quic_mem			wmem;	/* charges sk_wmem_queued */
+	struct quic_cid			odcid;	/* original Destination ID */
+	struct quic_cid			rscid;	/* Retry's Source ID */
+	struct quic_cid			peer_iscid;	/* peer's first SCID */
+	struct quic_cid_entry		odcid_e;	/* server: demux of odcid */
+	struct quic_cid_set		scids;	/* the IDs we issued */
+	struct quic_cid_set		dcids;	/* the peer's IDs */
+	struct quic_crypto		crypto[QUIC_CRYPTO_MAX];
+	struct quic_pnspace		pns[QUIC_PNS_MAX];
+	struct quic_cstream		cs[QUIC_PNS_MAX];
+	struct quic_rtt			rtt;
+	struct quic_cong		cong;
+	struct quic_stream_table	streams;
+	struct sk_buff_head		pending;	/* waiting for keys */
+	u64				bytes_rcvd;	/* before validation */
+	u64				bytes_sent;	/* before validation */
+	u32				pto_count;
+	u32				mss;	/* UDP payload we send */
+	u64				idle_deadline;	/* us */
+	u64				close_deadline;	/* us, draining end */
+	struct timer_list		timer;
+	struct quic_connection_close	peer_close;	/* what the peer sent */
+	u64				close_errcode;	/* transport error to send */
+	u64				close_frame;	/* frame type of an error */
+	u8				path_response[8];
+	union quic_addr			laddr;	/* our address on the path */
+	struct quic_crypto_retry	*retry;	/* client: Retry tag check */
+	struct work_struct		work;	/* process-context work */
+	u8				probe_pns;	/* space to probe */
 };
 
 struct quic6_sock {

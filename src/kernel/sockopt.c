@@ -9,7 +9,9 @@
 #include <net/ipv6.h>
 
 #include "compat.h"
-#include "socket.h"
+#include "conn.h"
+
+#define QUIC_TP_EXT_MAX		4096	/* encoded transport parameters */
 
 /* Bounds of the values an application may set (microseconds where timed). */
 #define QUIC_MIN_UDP_PAYLOAD		1200
@@ -341,14 +343,27 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_SESSION_TICKET:
 		return quic_data_set(&qs->ticket, optval, optlen,
 				     QUIC_TICKET_MAX_LEN);
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		return quic_conn_set_secret(sk, optval, optlen);
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT: {
+		u8 *buf;
+		int err;
+
+		if (!optlen || optlen > QUIC_TP_EXT_MAX)
+			return -EINVAL;
+		buf = memdup_sockptr(optval, optlen);
+		if (IS_ERR(buf))
+			return PTR_ERR(buf);
+		err = quic_conn_set_tp_ext(sk, buf, optlen);
+		kfree(buf);
+		return err;
+	}
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
-	case QUIC_SOCKOPT_CRYPTO_SECRET:
-	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
-		/* these act on a connection (issues 4 to 6 bring it) */
+		/* these act on a connection (issues 5 and 6 bring them) */
 		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		return -EOPNOTSUPP;	/* get only */
@@ -436,12 +451,28 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 	case QUIC_SOCKOPT_CONNECTION_CLOSE: {
 		struct quic_connection_close c = qs->close;
 
+		/* after the peer closed: its code and reason */
+		if (test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
+			c = qs->peer_close;
 		return quic_put(optval, optlen, len, &c, sizeof(c));
+	}
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT: {
+		u32 n = min_t(u32, len, QUIC_TP_EXT_MAX);
+		u8 *buf;
+		int err;
+
+		buf = kmalloc(QUIC_TP_EXT_MAX, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		err = quic_conn_get_tp_ext(sk, buf, &n);
+		if (!err)
+			err = quic_put(optval, optlen, len, buf, n);
+		kfree(buf);
+		return err;
 	}
 	case QUIC_SOCKOPT_STREAM_OPEN:
 	case QUIC_SOCKOPT_CONNECTION_ID:
-	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
-		/* these act on a connection (issues 4 to 6 bring it) */
+		/* these act on a connection (issues 5 and 6 bring them) */
 		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:

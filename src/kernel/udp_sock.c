@@ -13,6 +13,7 @@
 
 #include "compat.h"
 #include "udp_sock.h"
+#include "conn.h"
 
 static DEFINE_HASHTABLE(quic_udp_table, 8);
 static DEFINE_MUTEX(quic_udp_lock);	/* protects quic_udp_table */
@@ -39,18 +40,19 @@ static bool quic_udp_match(const struct quic_udp_sock *us, struct net *net,
 	       ipv6_addr_equal(&us->addr.v6.sin6_addr, &a->v6.sin6_addr);
 }
 
-/* Runs in softirq context for every UDP datagram arriving on a tunnel socket.
- * Packet parsing and dispatch to connections arrive with the handshake
- * (issue 4); until then datagrams are counted and dropped.
+/* Runs in softirq context for every UDP datagram arriving on a tunnel
+ * socket: count it and hand it to the demux (input.c), which consumes it.
  */
 static int quic_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
 
-	if (us)
-		atomic64_inc(&us->rx_packets);
-	kfree_skb(skb);
-	return 0;
+	if (!us) {
+		kfree_skb(skb);
+		return 0;
+	}
+	atomic64_inc(&us->rx_packets);
+	return quic_rcv(sk, skb);
 }
 
 static int quic_udp_sock_create(struct net *net, struct quic_udp_sock *us)
@@ -133,6 +135,7 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 	us->v6only = v6only;
 	write_pnet(&us->net, net);
 	refcount_set(&us->refcnt, 1);
+	INIT_HLIST_HEAD(&us->listeners);
 	err = quic_udp_sock_create(net, us);
 	if (err) {
 		kfree(us);

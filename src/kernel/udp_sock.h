@@ -30,12 +30,18 @@ struct quic_udp_sock {
 	bool			v6only;
 	refcount_t		refcnt;
 	atomic64_t		rx_packets;	/* datagrams taken from UDP */
+	struct hlist_head	listeners;	/* listening QUIC sockets (RCU) */
 };
 
 struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 					union quic_addr *addr,
 					int bound_dev_if, bool v6only);
 void quic_udp_sock_put(struct quic_udp_sock *us);
+
+static inline void quic_udp_sock_hold(struct quic_udp_sock *us)
+{
+	refcount_inc(&us->refcnt);
+}
 int quic_udp_seq_show_all(struct seq_file *seq, struct net *net);
 
 #endif /* __QUIC_UDP_SOCK_H */

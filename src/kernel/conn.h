@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The connection of a QUIC socket: setup for clients and servers, the TLS
+ * interface (secrets, transport parameters), receive and send paths,
+ * timers and closing. Each concept's file says what it owns.
+ */
+
+#ifndef __QUIC_CONN_H__
+#define __QUIC_CONN_H__
+
+#include "socket.h"
+
+/* per-skb state on the receive path */
+struct quic_skb_cb {
+	u64 time;	/* arrival, us */
+};
+
+#define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
+
+static inline u64 quic_now(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+static inline struct sock *quic_sk_of(struct quic_sock *qs)
+{
+	return &qs->inet.sk;
+}
+
+static inline bool quic_is_serv(const struct quic_sock *qs)
+{
+	return test_bit(QUIC_F_SERVER, &qs->flags);
+}
+
+/* conn.c */
+int quic_conn_init(struct sock *sk);
+void quic_conn_free(struct sock *sk);
+int quic_conn_connect(struct sock *sk, const union quic_addr *peer);
+int quic_conn_accept(struct sock *sk, struct quic_request *req);
+int quic_conn_set_secret(struct sock *sk, sockptr_t optval,
+			 unsigned int optlen);
+int quic_conn_get_tp_ext(struct sock *sk, u8 *buf, u32 *len);
+int quic_conn_set_tp_ext(struct sock *sk, const u8 *buf, u32 len);
+void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
+void quic_conn_discard(struct sock *sk, int pns);
+void quic_conn_done(struct sock *sk, int err);
+void quic_conn_close_user(struct sock *sk);
+void quic_request_free(struct quic_request *req);
+void quic_conn_retry(struct sock *sk, const u8 *pkt, const struct quic_hdr *hdr);
+void quic_conn_vn(struct sock *sk, const struct quic_hdr *hdr);
+
+/* demux.c */
+int quic_demux_init(void);
+void quic_demux_exit(void);
+int quic_demux_add(struct quic_cid_entry *e);
+void quic_demux_del(struct quic_cid_entry *e);
+struct sock *quic_demux_lookup(struct net *net, const u8 *cid, u8 len);
+extern const struct quic_cid_ops quic_demux_ops;
+void quic_listen_add(struct sock *sk);
+void quic_listen_del(struct sock *sk);
+struct sock *quic_listen_lookup(struct quic_udp_sock *us);
+
+/* input.c */
+int quic_rcv(struct sock *usk, struct sk_buff *skb);
+int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_conn_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_process_pending(struct sock *sk);
+void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
+		    union quic_addr *dst);
+
+/* output.c */
+void quic_output(struct sock *sk);
+int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
+		  struct sk_buff *skb, const union quic_addr *src,
+		  const union quic_addr *dst);
+struct sk_buff *quic_skb_alloc(unsigned int len, gfp_t gfp);
+void quic_send_vn(struct quic_udp_sock *us, const struct quic_hdr *hdr,
+		  const union quic_addr *src, const union quic_addr *dst);
+void quic_on_ack_result(struct sock *sk, int pns,
+			struct quic_ack_result *res, u64 now);
+void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost);
+void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp);
+
+/* timer.c */
+void quic_timer_init(struct sock *sk);
+void quic_timer_update(struct sock *sk);
+void quic_timer_stop(struct sock *sk);
+
+/* token.c */
+int quic_token_init(void);
+void quic_token_exit(void);
+int quic_token_retry(u8 *buf, size_t len, const union quic_addr *peer,
+		     const struct quic_cid *odcid);
+int quic_token_check(const u8 *token, size_t len,
+		     const union quic_addr *peer, struct quic_cid *odcid);
+void quic_send_retry(struct quic_udp_sock *us, const struct quic_hdr *hdr,
+		     const union quic_addr *src, const union quic_addr *dst);
+
+#endif /* __QUIC_CONN_H__ */

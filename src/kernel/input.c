@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The receive path: datagrams from the UDP tunnel socket to their socket
+ * (by connection ID, or to a listener for a new connection), packet
+ * unprotection, and the handling of every received frame.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/udp.h>
+
+#include "conn.h"
+
+/* the datagram's source and destination, from its IP and UDP headers */
+void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
+		    union quic_addr *dst)
+{
+	const struct udphdr *uh = udp_hdr(skb);
+
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	if (ip_hdr(skb)->version == 4) {
+		src->v4.sin_family = AF_INET;
+		src->v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		src->v4.sin_port = uh->source;
+		dst->v4.sin_family = AF_INET;
+		dst->v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
+		dst->v4.sin_port = uh->dest;
+		return;
+	}
+	src->v6.sin6_family = AF_INET6;
+	src->v6.sin6_addr = ipv6_hdr(skb)->saddr;
+	src->v6.sin6_port = uh->source;
+	dst->v6.sin6_family = AF_INET6;
+	dst->v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	dst->v6.sin6_port = uh->dest;
+	if (ipv6_addr_type(&src->v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
+		src->v6.sin6_scope_id = inet6_iif(skb);
+}
+
+/* hand @skb to @sk now, or to its backlog while the user holds it */
+static void quic_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		quic_backlog_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
+/* the Destination Connection ID of the first packet of a datagram */
+static bool quic_dcid_of(const u8 *p, u32 len, const u8 **cid, u8 *cid_len)
+{
+	if (len < 1)
+		return false;
+	if (!(p[0] & QUIC_HDR_FORM_LONG)) {
+		if (len < 1 + QUIC_SCID_LEN)
+			return false;
+		*cid = p + 1;
+		*cid_len = QUIC_SCID_LEN;
+		return true;
+	}
+	if (len < 6 || p[5] > QUIC_CID_MAX_LEN || len < 6u + p[5])
+		return false;
+	*cid = p + 6;
+	*cid_len = p[5];
+	return true;
+}
+
+/**
+ * quic_rcv - a datagram arrived on a QUIC tunnel socket
+ * @usk: the UDP socket
+ * @skb: the datagram, data at the UDP header
+ *
+ * Context: softirq, RCU read side (the UDP encap receive path).
+ * Return: 0, the skb is consumed.
+ */
+int quic_rcv(struct sock *usk, struct sk_buff *skb)
+{
+	struct quic_udp_sock *us = rcu_dereference_sk_user_data(usk);
+	struct sock *sk;
+	const u8 *cid;
+	u8 cid_len;
+
+	if (!us || !pskb_may_pull(skb, sizeof(struct udphdr)))
+		goto drop;
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (skb_linearize_cow(skb))
+		goto drop;
+	QUIC_SKB_CB(skb)->time = quic_now();
+	if (!quic_dcid_of(skb->data, skb->len, &cid, &cid_len))
+		goto drop;
+	sk = quic_demux_lookup(sock_net(usk), cid, cid_len);
+	if (!sk) {
+		if (!(skb->data[0] & QUIC_HDR_FORM_LONG))
+			goto drop;	/* stateless reset: issue 6 */
+		sk = quic_listen_lookup(us);
+		if (!sk)
+			goto drop;
+	}
+	quic_deliver(sk, skb);
+	sock_put(sk);
+	return 0;
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* ---- listener ---- */
+
+static struct quic_request *quic_request_find(struct quic_sock *qs,
+					      const union quic_addr *peer,
+					      const u8 *dcid, u8 len)
+{
+	struct quic_request *req;
+
+	list_for_each_entry(req, &qs->reqs, list) {
+		if (req->dcid.len == len && !memcmp(req->dcid.data, dcid, len) &&
+		    !memcmp(&req->peer, peer, sizeof(*peer)))
+			return req;
+	}
+	return NULL;
+}
+
+static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr src, dst;
+	struct quic_request *req;
+	struct quic_cid odcid;
+	struct quic_hdr hdr;
+	struct sock *nsk;
+	bool retried = false;
+
+	/* the connection may have been accepted since the lookup */
+	if (quic_dcid_of(skb->data, skb->len, &hdr.dcid, &hdr.dcid_len)) {
+		nsk = quic_demux_lookup(sock_net(sk), hdr.dcid, hdr.dcid_len);
+		if (nsk) {
+			quic_deliver(nsk, skb);
+			sock_put(nsk);
+			return;
+		}
+	}
+	if (quic_hdr_decode(skb->data, skb->len, QUIC_SCID_LEN, 0, &hdr) < 0)
+		goto drop;
+	quic_skb_addrs(skb, &src, &dst);
+	if (hdr.type == QUIC_PKT_UNSUPPORTED) {
+		if (skb->len >= QUIC_MIN_DATAGRAM)
+			quic_send_vn(qs->udp_sk, &hdr, &dst, &src);
+		goto drop;
+	}
+	/* only a client's Initial in a full-size datagram opens a
+	 * connection, with an ID of at least 8 bytes (RFC 9000 7.2, 14.1)
+	 */
+	if (hdr.type != QUIC_PKT_INITIAL || skb->len < QUIC_MIN_DATAGRAM ||
+	    hdr.dcid_len < 8 || sk->sk_state != QUIC_SS_LISTENING)
+		goto drop;
+
+	req = quic_request_find(qs, &src, hdr.dcid, hdr.dcid_len);
+	if (req) {
+		if (skb_queue_len(&req->skbs) >= QUIC_REQ_SKBS_MAX)
+			goto drop;
+		__skb_queue_tail(&req->skbs, skb);
+		return;
+	}
+	if (sk_acceptq_is_full(sk))
+		goto drop;
+
+	odcid.len = hdr.dcid_len;
+	memcpy(odcid.data, hdr.dcid, hdr.dcid_len);
+	if (hdr.token_len) {
+		/* a Retry token names the original ID; anything else (a
+		 * NEW_TOKEN of issue 6) is ignored: validate again
+		 */
+		if (!quic_token_check(hdr.token, hdr.token_len, &src, &odcid)) {
+			retried = true;
+		} else if (qs->config.validate_peer_address) {
+			quic_send_retry(qs->udp_sk, &hdr, &dst, &src);
+			goto drop;
+		}
+	} else if (qs->config.validate_peer_address) {
+		quic_send_retry(qs->udp_sk, &hdr, &dst, &src);
+		goto drop;
+	}
+
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req)
+		goto drop;
+	req->peer = src;
+	req->local = dst;
+	req->odcid = odcid;
+	req->dcid.len = hdr.dcid_len;
+	memcpy(req->dcid.data, hdr.dcid, hdr.dcid_len);
+	req->scid.len = hdr.scid_len;
+	memcpy(req->scid.data, hdr.scid, hdr.scid_len);
+	req->version = hdr.version;
+	req->retried = retried;
+	if (retried)
+		req->rscid = req->dcid;
+	__skb_queue_head_init(&req->skbs);
+	__skb_queue_tail(&req->skbs, skb);
+	list_add_tail(&req->list, &qs->reqs);
+	sk_acceptq_added(sk);
+	sk->sk_data_ready(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/* ---- connection ---- */
+
+static int quic_pns_of(u8 type)
+{
+	switch (type) {
+	case QUIC_PKT_INITIAL:
+		return QUIC_PNS_INITIAL;
+	case QUIC_PKT_HANDSHAKE:
+		return QUIC_PNS_HANDSHAKE;
+	default:
+		return QUIC_PNS_APP;
+	}
+}
+
+static int quic_level_of(u8 type)
+{
+	switch (type) {
+	case QUIC_PKT_INITIAL:
+		return QUIC_CRYPTO_INITIAL;
+	case QUIC_PKT_HANDSHAKE:
+		return QUIC_CRYPTO_HANDSHAKE;
+	case QUIC_PKT_0RTT:
+		return QUIC_CRYPTO_EARLY;
+	default:
+		return QUIC_CRYPTO_APP;
+	}
+}
+
+/* keep a packet whose keys are not installed yet (a Handshake packet
+ * coalesced with the Initial that brings the keys' TLS message)
+ */
+static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff *skb;
+
+	if (skb_queue_len(&qs->pending) >= QUIC_PENDING_MAX)
+		return;
+	skb = alloc_skb(len, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_put_data(skb, pkt, len);
+	QUIC_SKB_CB(skb)->time = quic_now();
+	__skb_queue_tail(&qs->pending, skb);
+}
+
+static bool quic_cid_ours(struct quic_sock *qs, const u8 *cid, u8 len)
+{
+	if (quic_cid_find(&qs->scids, cid, len))
+		return true;
+	return quic_is_serv(qs) && !hlist_unhashed(&qs->odcid_e.node) &&
+	       qs->odcid_e.cid.len == len &&
+	       !memcmp(qs->odcid_e.cid.data, cid, len);
+}
+
+static void quic_rcv_close(struct sock *sk, const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_connection_close *c = &qs->peer_close;
+	u32 n = min_t(u64, f->close.reason_len, sizeof(c->phrase) - 1);
+
+	memset(c, 0, sizeof(*c));
+	c->errcode = (u32)min_t(u64, f->close.errcode, U32_MAX);
+	c->frame = (u8)f->close.frame_type;
+	memcpy(c->phrase, f->close.reason, n);
+	set_bit(QUIC_F_PEER_CLOSED, &qs->flags);
+	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
+	quic_conn_done(sk, f->close.errcode ? ECONNRESET : 0);
+}
+
+static int quic_rcv_new_cid(struct sock *sk, const struct quic_frame *f,
+			    u64 *errcode)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (!qs->dcids.active || !qs->dcids.active->cid.len) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	return quic_cid_dest_add(&qs->dcids, f->new_cid.seq,
+				 f->new_cid.retire_prior_to, f->new_cid.cid,
+				 f->new_cid.cid_len, f->new_cid.token,
+				 GFP_ATOMIC, errcode);
+}
+
+static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
+			   const u8 *p, u32 len, bool *ae, u64 now,
+			   u64 *errcode, u64 *frame)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_ack_result res;
+	struct quic_frame f;
+	int n, err;
+
+	*ae = false;
+	if (!len) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	while (len) {
+		n = quic_frame_decode(p, len, &f);
+		if (n < 0) {
+			*errcode = QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+			return -EPROTO;
+		}
+		*frame = f.type;
+		if (quic_frame_check_allowed(f.type, pkt_type)) {
+			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			return -EPROTO;
+		}
+		if (quic_frame_ack_eliciting(f.type))
+			*ae = true;
+		p += n;
+		len -= n;
+		err = 0;
+		switch (f.type) {
+		case QUIC_FRAME_PADDING:
+		case QUIC_FRAME_PING:
+		case QUIC_FRAME_DATA_BLOCKED:
+		case QUIC_FRAME_STREAM_DATA_BLOCKED:
+		case QUIC_FRAME_STREAMS_BLOCKED_BIDI:
+		case QUIC_FRAME_STREAMS_BLOCKED_UNI:
+		case QUIC_FRAME_PATH_RESPONSE:
+		case QUIC_FRAME_STOP_SENDING:
+			break;
+		case QUIC_FRAME_ACK:
+		case QUIC_FRAME_ACK_ECN: {
+			u8 exp = pns == QUIC_PNS_APP ?
+				 qs->remote.ack_delay_exponent : 3;
+
+			quic_ack_result_init(&res);
+			err = quic_pnspace_on_ack(&qs->pns[pns], &f.ack,
+						  f.ack.delay << exp, now,
+						  &qs->rtt, &res, errcode);
+			if (!err)
+				quic_on_ack_result(sk, pns, &res, now);
+			break;
+		}
+		case QUIC_FRAME_CRYPTO:
+			err = quic_cstream_recv(&qs->cs[pns], f.crypto.offset,
+						f.crypto.data, f.crypto.len,
+						GFP_ATOMIC, errcode);
+			if (!err)
+				sk->sk_data_ready(sk);
+			break;
+		case QUIC_FRAME_NEW_TOKEN:
+			if (quic_is_serv(qs)) {
+				*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+				return -EPROTO;
+			}
+			break;
+		case QUIC_FRAME_RESET_STREAM:
+			err = quic_stream_reset_frame(&qs->streams, &f, errcode);
+			if (!err)
+				sk->sk_data_ready(sk);
+			break;
+		case QUIC_FRAME_MAX_DATA:
+		case QUIC_FRAME_MAX_STREAM_DATA:
+		case QUIC_FRAME_MAX_STREAMS_BIDI:
+		case QUIC_FRAME_MAX_STREAMS_UNI:
+			quic_stream_max_data_frame(&qs->streams, &f);
+			sk->sk_write_space(sk);
+			break;
+		case QUIC_FRAME_NEW_CONNECTION_ID:
+			err = quic_rcv_new_cid(sk, &f, errcode);
+			break;
+		case QUIC_FRAME_RETIRE_CONNECTION_ID:
+			/* we issue one ID only for now: nothing to retire */
+			break;
+		case QUIC_FRAME_PATH_CHALLENGE:
+			memcpy(qs->path_response, f.path.data,
+			       QUIC_PATH_DATA_LEN);
+			set_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+			break;
+		case QUIC_FRAME_CONNECTION_CLOSE:
+		case QUIC_FRAME_CONNECTION_CLOSE_APP:
+			quic_rcv_close(sk, &f);
+			return -ECONNRESET;
+		case QUIC_FRAME_HANDSHAKE_DONE:
+			if (quic_is_serv(qs)) {
+				*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+				return -EPROTO;
+			}
+			if (!test_and_set_bit(QUIC_F_HS_CONFIRMED, &qs->flags)) {
+				qs->rtt.confirmed = true;
+				quic_conn_discard(sk, QUIC_PNS_HANDSHAKE);
+			}
+			break;
+		case QUIC_FRAME_DATAGRAM:
+		case QUIC_FRAME_DATAGRAM_LEN:
+			/* we announce no max_datagram_frame_size yet */
+			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			return -EPROTO;
+		default:
+			if (QUIC_STREAM_TYPE_IS(f.type)) {
+				err = quic_stream_recv_frame(&qs->streams, &f,
+							     errcode);
+				if (!err)
+					sk->sk_data_ready(sk);
+				break;
+			}
+			*errcode = QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+			return -EPROTO;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* one packet of a datagram, unprotected in place; @len is what is left of
+ * the datagram. Returns the bytes it used, or a negative errno to stop.
+ */
+static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
+			   bool *stop)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 errcode = 0, frame = 0;
+	int pns, level, n, err;
+	struct quic_pnspace *s;
+	struct quic_hdr hdr;
+	bool ae;
+
+	n = quic_hdr_decode(p, len, QUIC_SCID_LEN, 0, &hdr);
+	if (n < 0) {
+		*stop = true;
+		return 0;
+	}
+	switch (hdr.type) {
+	case QUIC_PKT_VERSION_NEG:
+	case QUIC_PKT_RETRY:
+	case QUIC_PKT_UNSUPPORTED:
+		*stop = true;
+		if (!quic_is_serv(qs) && hdr.type == QUIC_PKT_RETRY)
+			quic_conn_retry(sk, p, &hdr);
+		else if (!quic_is_serv(qs) && hdr.type == QUIC_PKT_VERSION_NEG)
+			quic_conn_vn(sk, &hdr);
+		return 0;
+	}
+	if (hdr.type != QUIC_PKT_1RTT &&
+	    (hdr.version != qs->version ||
+	     !quic_cid_ours(qs, hdr.dcid, hdr.dcid_len)))
+		return hdr.pkt_len;	/* not for this connection */
+
+	pns = quic_pns_of(hdr.type);
+	level = quic_level_of(hdr.type);
+	if ((pns == QUIC_PNS_INITIAL &&
+	     test_bit(QUIC_F_INITIAL_GONE, &qs->flags)) ||
+	    (pns == QUIC_PNS_HANDSHAKE &&
+	     test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags)))
+		return hdr.pkt_len;
+	if (hdr.type == QUIC_PKT_0RTT && !quic_is_serv(qs))
+		return hdr.pkt_len;
+	if (!qs->crypto[level].p.rx.ready) {
+		quic_pending_add(sk, p, hdr.pkt_len);
+		return hdr.pkt_len;
+	}
+	s = &qs->pns[pns];
+	n = quic_crypto_decrypt(&qs->crypto[level], p, &hdr,
+				s->nrecv ? (s64)s->recv[0].end : -1);
+	if (n < 0) {
+		if (n == -EPROTO) {
+			quic_conn_error(sk, QUIC_TRANSPORT_ERROR_KEY_UPDATE, 0);
+			*stop = true;
+		}
+		return hdr.pkt_len;	/* not authentic: drop it */
+	}
+	if (quic_hdr_check_reserved(&hdr)) {
+		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
+		*stop = true;
+		return 0;
+	}
+	if (quic_pnspace_check(s, hdr.pn))
+		return hdr.pkt_len;	/* duplicate */
+
+	if (!quic_is_serv(qs) && !test_bit(QUIC_F_GOT_SERVER_CID, &qs->flags) &&
+	    hdr.type != QUIC_PKT_1RTT) {
+		/* the server's first packet names the ID to send to */
+		quic_cid_dest_update(&qs->dcids, 0, hdr.scid, hdr.scid_len,
+				     NULL);
+		qs->peer_iscid.len = hdr.scid_len;
+		memcpy(qs->peer_iscid.data, hdr.scid, hdr.scid_len);
+		set_bit(QUIC_F_GOT_SERVER_CID, &qs->flags);
+	}
+
+	err = quic_rcv_frames(sk, pns, hdr.type,
+			      p + hdr.pn_offset + hdr.pn_len, n, &ae, now,
+			      &errcode, &frame);
+	if (err == -EPROTO) {
+		quic_conn_error(sk, errcode, frame);
+		*stop = true;
+		return 0;
+	}
+	if (err == -ECONNRESET) {
+		*stop = true;
+		return 0;
+	}
+	if (err)
+		return hdr.pkt_len;	/* no memory: not acknowledged */
+	quic_pnspace_recv(s, hdr.pn, ae, now);
+	qs->idle_deadline = now + (u64)qs->local.max_idle_timeout;
+
+	if (quic_is_serv(qs) && hdr.type == QUIC_PKT_HANDSHAKE) {
+		/* RFC 9000 8.1, RFC 9001 4.9.1 */
+		set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
+		quic_conn_discard(sk, QUIC_PNS_INITIAL);
+	}
+	return hdr.pkt_len;
+}
+
+/* the packets of one datagram, in process context or softirq with the
+ * socket lock held
+ */
+static void quic_rcv_datagram(struct sock *sk, u8 *p, u32 len, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool stop = false;
+	int n;
+
+	while (len && !stop) {
+		n = quic_rcv_packet(sk, p, len, now, &stop);
+		if (n <= 0 || n > len)
+			break;
+		p += n;
+		len -= n;
+		if (test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
+			break;
+	}
+}
+
+void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (sk->sk_state == QUIC_SS_CLOSED ||
+	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
+		kfree_skb(skb);
+		return;
+	}
+	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
+		qs->bytes_rcvd += skb->len;
+	quic_rcv_datagram(sk, skb->data, skb->len, QUIC_SKB_CB(skb)->time);
+	kfree_skb(skb);
+	quic_output(sk);
+	quic_timer_update(sk);
+}
+
+/* packets held for keys that may now be installed */
+void quic_process_pending(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&q);
+	skb_queue_splice_init(&qs->pending, &q);
+	while ((skb = __skb_dequeue(&q))) {
+		if (sk->sk_state != QUIC_SS_CLOSED &&
+		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
+			quic_rcv_datagram(sk, skb->data, skb->len,
+					  QUIC_SKB_CB(skb)->time);
+		kfree_skb(skb);
+	}
+}
+
+/**
+ * quic_backlog_rcv - process a datagram for @sk
+ * @sk: a listener or a connection
+ * @skb: the datagram
+ *
+ * Context: softirq with the socket spinlock held, or process context from
+ * the backlog (release_sock()).
+ * Return: 0.
+ */
+int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_state == QUIC_SS_LISTENING)
+		quic_listen_rcv(sk, skb);
+	else if (quic_sk(sk)->dcids.active)
+		quic_conn_rcv(sk, skb);
+	else
+		kfree_skb(skb);
+	return 0;
+}

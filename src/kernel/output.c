@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The send path: datagrams of coalesced packets built straight into an
+ * skb (ACK, CONNECTION_CLOSE, CRYPTO, STREAM and control frames), packet
+ * protection, the record of what each packet carried for acknowledgment
+ * and loss, anti-amplification and congestion limits, and transmission
+ * over the UDP tunnel socket; also the stateless Version Negotiation.
+ */
+
+#include <linux/ipv6.h>
+#include <linux/random.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "compat.h"
+#include "conn.h"
+
+#define QUIC_PKT_RECS		12
+#define QUIC_DGRAM_MAX_PKTS	3
+#define QUIC_OUTPUT_BURST	64	/* datagrams per quic_output() call */
+#define QUIC_SKB_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+				 sizeof(struct udphdr))
+
+enum {
+	QUIC_REC_CRYPTO,
+	QUIC_REC_STREAM,
+	QUIC_REC_HS_DONE,
+	QUIC_REC_MAX_DATA,
+	QUIC_REC_MAX_STREAM_DATA,
+};
+
+/* what a sent packet carried that must be resent when lost */
+struct quic_frame_rec {
+	u8 kind;
+	u8 fin;
+	s64 id;
+	u64 off;
+	u64 len;
+};
+
+struct quic_pkt {
+	struct quic_sent_pkt sp;
+	u8 pns;
+	u8 nrec;
+	struct quic_frame_rec rec[QUIC_PKT_RECS];
+};
+
+/* a packet built into the datagram and not protected yet */
+struct quic_open_pkt {
+	struct quic_pkt *pkt;
+	u32 start;	/* offset in the skb */
+	u32 hlen;	/* header with packet number */
+	u32 len_off;	/* offset of the 2-byte Length field, 0 if short */
+	u64 pn;
+	int level;
+	bool ae;
+};
+
+struct quic_dgram {
+	struct sk_buff *skb;
+	u32 budget;
+	bool has_initial;
+	bool initial_ae;
+	bool has_handshake;
+	bool sealed_any;
+	struct quic_open_pkt open;
+	bool is_open;
+};
+
+struct sk_buff *quic_skb_alloc(unsigned int len, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(QUIC_SKB_HEADROOM + len, gfp);
+
+	if (skb)
+		skb_reserve(skb, QUIC_SKB_HEADROOM);
+	return skb;
+}
+
+static int quic_xmit4(struct net *net, struct sock *usk, int oif,
+		      struct sk_buff *skb, const union quic_addr *src,
+		      const union quic_addr *dst)
+{
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+
+	fl4.flowi4_oif = oif;
+	fl4.daddr = dst->v4.sin_addr.s_addr;
+	fl4.saddr = src->v4.sin_addr.s_addr;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.fl4_sport = src->v4.sin_port;
+	fl4.fl4_dport = dst->v4.sin_port;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	quic_udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
+				 ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
+				 src->v4.sin_port, dst->v4.sin_port);
+	return 0;
+}
+
+static int quic_xmit6(struct net *net, struct sock *usk, int oif,
+		      struct sk_buff *skb, const union quic_addr *src,
+		      const union quic_addr *dst)
+{
+	struct dst_entry *d;
+	struct flowi6 fl6 = {};
+
+	fl6.flowi6_oif = dst->v6.sin6_scope_id ?: oif;
+	fl6.daddr = dst->v6.sin6_addr;
+	fl6.saddr = src->v6.sin6_addr;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.fl6_sport = src->v6.sin6_port;
+	fl6.fl6_dport = dst->v6.sin6_port;
+	d = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
+	if (IS_ERR(d)) {
+		kfree_skb(skb);
+		return PTR_ERR(d);
+	}
+	quic_udp_tunnel6_xmit_skb(d, usk, skb, &fl6.saddr, &fl6.daddr, 0,
+				  ip6_dst_hoplimit(d), src->v6.sin6_port,
+				  dst->v6.sin6_port);
+	return 0;
+}
+
+/**
+ * quic_udp_xmit - send a datagram from a tunnel socket
+ * @net: netns
+ * @usock: the UDP tunnel socket
+ * @oif: interface to use, 0 for any
+ * @skb: the QUIC datagram (consumed)
+ * @src: our address and port (address may be the wildcard)
+ * @dst: the peer
+ *
+ * Context: any; does not sleep.
+ * Return: 0 or a negative errno (no route).
+ */
+int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
+		  struct sk_buff *skb, const union quic_addr *src,
+		  const union quic_addr *dst)
+{
+	if (dst->sa.sa_family == AF_INET)
+		return quic_xmit4(net, usock->sk, oif, skb, src, dst);
+	return quic_xmit6(net, usock->sk, oif, skb, src, dst);
+}
+
+/* answer a long header of a version we do not speak (RFC 9000 6.1) */
+void quic_send_vn(struct quic_udp_sock *us, const struct quic_hdr *hdr,
+		  const union quic_addr *src, const union quic_addr *dst)
+{
+	static const u32 versions[] = { QUIC_VERSION_V1, QUIC_VERSION_V2 };
+	struct sk_buff *skb;
+	int n;
+
+	skb = quic_skb_alloc(600, GFP_ATOMIC);
+	if (!skb)
+		return;
+	n = quic_vn_encode(skb->data, 600, get_random_u8() & 0x3f, hdr->scid,
+			   hdr->scid_len, hdr->dcid, hdr->dcid_len, versions,
+			   ARRAY_SIZE(versions));
+	if (n < 0) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_put(skb, n);
+	quic_udp_xmit(read_pnet(&us->net), us->sock, us->bound_dev_if, skb,
+		      src, dst);
+}
+
+/* ---- acknowledgment and loss of what packets carried ---- */
+
+static void quic_rec_acked(struct sock *sk, int pns,
+			   const struct quic_frame_rec *r)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	switch (r->kind) {
+	case QUIC_REC_CRYPTO:
+		quic_cstream_on_acked(&qs->cs[pns], r->off, r->len);
+		break;
+	case QUIC_REC_STREAM:
+		quic_stream_on_acked(&qs->streams, r->id, r->off, r->len,
+				     r->fin);
+		break;
+	}
+}
+
+static void quic_rec_lost(struct sock *sk, int pns,
+			  const struct quic_frame_rec *r)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+
+	switch (r->kind) {
+	case QUIC_REC_CRYPTO:
+		quic_cstream_on_lost(&qs->cs[pns], r->off, r->len);
+		break;
+	case QUIC_REC_STREAM:
+		quic_stream_on_lost(&qs->streams, r->id, r->off, r->len,
+				    r->fin);
+		break;
+	case QUIC_REC_HS_DONE:
+		set_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
+		break;
+	case QUIC_REC_MAX_DATA:
+		qs->streams.max_data_send = true;
+		break;
+	case QUIC_REC_MAX_STREAM_DATA:
+		s = quic_stream_find(&qs->streams, r->id);
+		if (s && s->recv_final == U64_MAX) {
+			s->max_data_send = 1;
+			if (list_empty(&s->send_node))
+				list_add_tail(&s->send_node,
+					      &qs->streams.send);
+		}
+		break;
+	}
+}
+
+/* a probe timeout fired: send again what @sp carried (the record stays:
+ * the packet may still be acknowledged)
+ */
+void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp)
+{
+	struct quic_pkt *pkt = container_of(sp, struct quic_pkt, sp);
+	u32 i;
+
+	for (i = 0; i < pkt->nrec; i++)
+		quic_rec_lost(sk, pkt->pns, &pkt->rec[i]);
+}
+
+/* free packet records taken off a space; @lost: resend what they carried */
+void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost)
+{
+	struct quic_sent_pkt *sp, *tmp;
+	struct quic_pkt *pkt;
+	u32 i;
+
+	list_for_each_entry_safe(sp, tmp, list, list) {
+		pkt = container_of(sp, struct quic_pkt, sp);
+		list_del(&sp->list);
+		for (i = 0; lost && i < pkt->nrec; i++)
+			quic_rec_lost(sk, pkt->pns, &pkt->rec[i]);
+		kfree(pkt);
+	}
+}
+
+void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
+			u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_sent_pkt *sp, *tmp;
+	struct quic_pkt *pkt;
+	u32 i;
+
+	list_for_each_entry_safe(sp, tmp, &res->acked, list) {
+		pkt = container_of(sp, struct quic_pkt, sp);
+		list_del(&sp->list);
+		for (i = 0; i < pkt->nrec; i++)
+			quic_rec_acked(sk, pns, &pkt->rec[i]);
+		if (sp->in_flight)
+			quic_cong_on_acked(&qs->cong, sp->size, sp->time_sent);
+		kfree(pkt);
+	}
+	if (res->nlost && res->lost_bytes)
+		quic_cong_on_lost(&qs->cong, res->largest_lost_time, now);
+	quic_pkts_free(sk, &res->lost, true);
+	if (res->nacked) {
+		qs->pto_count = 0;
+		sk->sk_write_space(sk);
+	}
+}
+
+/* ---- building packets ---- */
+
+static bool quic_pkt_rec_add(struct quic_pkt *pkt, u8 kind, s64 id, u64 off,
+			     u64 len, bool fin)
+{
+	struct quic_frame_rec *r;
+
+	if (pkt->nrec >= QUIC_PKT_RECS)
+		return false;
+	r = &pkt->rec[pkt->nrec++];
+	r->kind = kind;
+	r->id = id;
+	r->off = off;
+	r->len = len;
+	r->fin = fin;
+	return true;
+}
+
+static int quic_level_of_pns(int pns)
+{
+	static const int level[] = { QUIC_CRYPTO_INITIAL,
+				     QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
+
+	return level[pns];
+}
+
+/* protect the open packet of @d, padded by @pad bytes, and record it */
+static void quic_seal(struct sock *sk, struct quic_dgram *d, u32 pad)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_open_pkt *o = &d->open;
+	struct sk_buff *skb = d->skb;
+	struct quic_pkt *pkt = o->pkt;
+	u32 plain, total;
+	u8 *start;
+
+	if (!d->is_open)
+		return;
+	d->is_open = false;
+	if (pad)
+		skb_put_zero(skb, pad);
+	plain = skb->len - o->start;
+	total = plain + QUIC_TAG_LEN;
+	start = skb->data + o->start;
+	if (o->len_off)
+		quic_varint_put_n(start + o->len_off, 2,
+				  total - (o->len_off + 2), 2);
+	skb_put(skb, QUIC_TAG_LEN);
+	if (quic_crypto_encrypt(&qs->crypto[o->level], start, o->hlen, plain,
+				o->pn) < 0) {
+		/* cannot happen with installed keys; drop the packet */
+		skb_trim(skb, o->start);
+		kfree(pkt);
+		return;
+	}
+	d->sealed_any = true;
+	if (!o->ae && !pad) {
+		kfree(pkt);	/* ACK only: never acknowledged by the peer */
+		return;
+	}
+	pkt->sp.size = total;
+	pkt->sp.ack_eliciting = o->ae;
+	pkt->sp.in_flight = true;
+	pkt->sp.pn = o->pn;
+	quic_pnspace_sent(&qs->pns[pkt->pns], &pkt->sp, quic_now());
+}
+
+static bool quic_app_ready(const struct sock *sk)
+{
+	const struct quic_sock *qs = quic_sk(sk);
+
+	return qs->crypto[QUIC_CRYPTO_APP].p.tx.ready &&
+	       test_bit(QUIC_F_TP_RECEIVED, &qs->flags);
+}
+
+/* is something due in space @pns? */
+static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_pnspace *s = &qs->pns[pns];
+
+	if (test_bit(QUIC_F_CLOSE_SEND, &qs->flags))
+		return true;
+	if (test_bit(QUIC_F_PROBE, &qs->flags) && qs->probe_pns == pns)
+		return true;
+	if (quic_pnspace_ack_due(s, now))
+		return true;
+	if (!allow_data)
+		return false;
+	if (quic_cstream_send_pending(&qs->cs[pns]))
+		return true;
+	if (pns != QUIC_PNS_APP || !quic_app_ready(sk))
+		return false;
+	return quic_stream_send_pending(&qs->streams) ||
+	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
+	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+}
+
+/* encode @f at @p; returns bytes or 0 if it did not fit */
+static u32 quic_put_frame(u8 *p, u32 room, const struct quic_frame *f)
+{
+	int n = quic_frame_encode(p, room, f);
+
+	return n < 0 ? 0 : n;
+}
+
+static u32 quic_put_close(struct sock *sk, int pns, u8 *p, u32 room)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_frame f = {};
+	const char *reason = (const char *)qs->close.phrase;
+
+	if (qs->close_errcode) {
+		f.type = QUIC_FRAME_CONNECTION_CLOSE;
+		f.close.errcode = qs->close_errcode;
+		f.close.frame_type = qs->close_frame;
+	} else if (pns == QUIC_PNS_APP) {
+		f.type = QUIC_FRAME_CONNECTION_CLOSE_APP;
+		f.close.errcode = qs->close.errcode;
+		f.close.reason = qs->close.phrase;
+		f.close.reason_len = strnlen(reason, sizeof(qs->close.phrase));
+	} else {
+		/* an application close before 1-RTT keys (RFC 9000 10.2.3);
+		 * a TLS alert set by the handshake code is a transport error
+		 */
+		f.type = QUIC_FRAME_CONNECTION_CLOSE;
+		f.close.errcode = qs->close.errcode >= QUIC_TRANSPORT_ERROR_CRYPTO ?
+				  qs->close.errcode :
+				  QUIC_TRANSPORT_ERROR_APPLICATION;
+	}
+	return quic_put_frame(p, room, &f);
+}
+
+/* build the packet of space @pns at the end of the datagram */
+static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
+		       bool allow_data, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int level = quic_level_of_pns(pns);
+	struct quic_pnspace *s = &qs->pns[pns];
+	struct sk_buff *skb = d->skb;
+	struct quic_hdr hdr = {};
+	struct quic_frame f;
+	struct quic_stream *st;
+	u32 room, used = 0, n, exp;
+	struct quic_pkt *pkt;
+	bool ae = false;
+	int hlen;
+	u8 *p;
+
+	if (!qs->crypto[level].p.tx.ready || !qs->dcids.active)
+		return;
+	if ((pns == QUIC_PNS_INITIAL &&
+	     test_bit(QUIC_F_INITIAL_GONE, &qs->flags)) ||
+	    (pns == QUIC_PNS_HANDSHAKE &&
+	     test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags)))
+		return;
+	if (!quic_pns_due(sk, pns, allow_data, now))
+		return;
+	room = d->budget - skb->len - QUIC_TAG_LEN -
+	       (d->is_open ? QUIC_TAG_LEN : 0);
+	if ((int)room < 64 || room > d->budget)
+		return;
+	pkt = kzalloc(sizeof(*pkt), GFP_ATOMIC);
+	if (!pkt)
+		return;
+	quic_seal(sk, d, 0);	/* the previous packet is not the last */
+
+	hdr.type = pns == QUIC_PNS_INITIAL ? QUIC_PKT_INITIAL :
+		   pns == QUIC_PNS_HANDSHAKE ? QUIC_PKT_HANDSHAKE :
+		   QUIC_PKT_1RTT;
+	hdr.version = qs->version;
+	hdr.dcid = qs->dcids.active->cid.data;
+	hdr.dcid_len = qs->dcids.active->cid.len;
+	hdr.scid = qs->scids.active->cid.data;
+	hdr.scid_len = qs->scids.active->cid.len;
+	if (hdr.type == QUIC_PKT_INITIAL && !quic_is_serv(qs)) {
+		hdr.token = qs->token.data;
+		hdr.token_len = qs->token.len;
+	}
+	hdr.length_len = 2;
+	if (quic_pnspace_next_pn(s, &hdr.pn)) {
+		kfree(pkt);
+		return;
+	}
+	hdr.pn_len = quic_pn_encode_len(hdr.pn, s->largest_acked);
+	if (hdr.type == QUIC_PKT_1RTT)
+		hdr.key_phase = quic_crypto_key_phase(&qs->crypto[level]);
+	p = skb_tail_pointer(skb);
+	hlen = quic_hdr_encode(p, room, &hdr);
+	if (hlen < 0 || (u32)hlen + 8 > room) {
+		kfree(pkt);
+		return;
+	}
+	room -= hlen;
+	p += hlen;
+	pkt->pns = pns;
+
+	if (test_bit(QUIC_F_CLOSE_SEND, &qs->flags)) {
+		used += quic_put_close(sk, pns, p, room);
+		goto done;
+	}
+	if (s->nrecv && (s->ack_pending || s->ae_unacked)) {
+		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
+		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
+			while (!(n = quic_put_frame(p, room, &f)) &&
+			       f.ack.nranges > 1)
+				f.ack.nranges--;
+			if (n) {
+				used += n;
+				quic_pnspace_ack_sent(s);
+			}
+		}
+	}
+	if (!allow_data)
+		goto probe;
+	if (pns == QUIC_PNS_APP && quic_app_ready(sk)) {
+		if (test_bit(QUIC_F_PATH_RESPONSE, &qs->flags)) {
+			memset(&f, 0, sizeof(f));
+			f.type = QUIC_FRAME_PATH_RESPONSE;
+			memcpy(f.path.data, qs->path_response,
+			       QUIC_PATH_DATA_LEN);
+			n = quic_put_frame(p + used, room - used, &f);
+			if (n) {
+				used += n;
+				ae = true;
+				clear_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+			}
+		}
+		if (test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) &&
+		    room - used > 1) {
+			p[used++] = QUIC_FRAME_HANDSHAKE_DONE;
+			ae = true;
+			clear_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
+			quic_pkt_rec_add(pkt, QUIC_REC_HS_DONE, 0, 0, 0, false);
+		}
+		if (qs->streams.max_data_send) {
+			memset(&f, 0, sizeof(f));
+			f.type = QUIC_FRAME_MAX_DATA;
+			f.max.max = qs->streams.recv_max;
+			n = quic_put_frame(p + used, room - used, &f);
+			if (n) {
+				used += n;
+				ae = true;
+				qs->streams.max_data_send = false;
+				quic_pkt_rec_add(pkt, QUIC_REC_MAX_DATA, 0, 0,
+						 0, false);
+			}
+		}
+	}
+	while (pkt->nrec < QUIC_PKT_RECS &&
+	       quic_cstream_send_pending(&qs->cs[pns])) {
+		if (!quic_cstream_send_next(&qs->cs[pns], room - used, &f))
+			break;
+		n = quic_put_frame(p + used, room - used, &f);
+		if (!n) {
+			quic_cstream_on_lost(&qs->cs[pns], f.crypto.offset,
+					     f.crypto.len);
+			break;
+		}
+		used += n;
+		ae = true;
+		quic_pkt_rec_add(pkt, QUIC_REC_CRYPTO, 0, f.crypto.offset,
+				 f.crypto.len, false);
+	}
+	while (pns == QUIC_PNS_APP && quic_app_ready(sk) &&
+	       pkt->nrec < QUIC_PKT_RECS) {
+		st = quic_stream_next_frame(&qs->streams, room - used, &f);
+		if (!st)
+			break;
+		n = quic_put_frame(p + used, room - used, &f);
+		if (!n) {
+			/* sized to fit: cannot happen; resend later */
+			if (f.type == QUIC_FRAME_STREAM)
+				quic_stream_on_lost(&qs->streams, st->id,
+						    f.stream.offset,
+						    f.stream.len, f.stream.fin);
+			break;
+		}
+		used += n;
+		ae = true;
+		if (f.type == QUIC_FRAME_STREAM)
+			quic_pkt_rec_add(pkt, QUIC_REC_STREAM, st->id,
+					 f.stream.offset, f.stream.len,
+					 f.stream.fin);
+		else
+			quic_pkt_rec_add(pkt, QUIC_REC_MAX_STREAM_DATA, st->id,
+					 0, 0, false);
+	}
+probe:
+	if (test_bit(QUIC_F_PROBE, &qs->flags) && qs->probe_pns == pns) {
+		if (!ae && room - used > 1) {
+			p[used++] = QUIC_FRAME_PING;
+			ae = true;
+		}
+		clear_bit(QUIC_F_PROBE, &qs->flags);
+	}
+done:
+	if (!used && room > 1) {
+		p[used++] = QUIC_FRAME_PING;
+		ae = true;
+	}
+	/* room for the header protection sample (RFC 9001 5.4.2) */
+	while (hdr.pn_len + used < 4)
+		p[used++] = QUIC_FRAME_PADDING;
+	skb_put(skb, hlen + used);
+
+	d->is_open = true;
+	d->open.pkt = pkt;
+	d->open.start = skb->len - hlen - used;
+	d->open.hlen = hlen;
+	d->open.len_off = hdr.type == QUIC_PKT_1RTT ? 0 :
+			  hlen - hdr.pn_len - 2;
+	d->open.pn = hdr.pn;
+	d->open.level = level;
+	d->open.ae = ae;
+	if (hdr.type == QUIC_PKT_INITIAL) {
+		d->has_initial = true;
+		d->initial_ae |= ae;
+	}
+	if (hdr.type == QUIC_PKT_HANDSHAKE)
+		d->has_handshake = true;
+}
+
+/* bytes in flight in every space */
+static u64 quic_in_flight(const struct quic_sock *qs)
+{
+	return qs->pns[0].bytes_in_flight + qs->pns[1].bytes_in_flight +
+	       qs->pns[2].bytes_in_flight;
+}
+
+/* build and send one datagram; returns its size, 0 if nothing was due */
+static int quic_send_datagram(struct sock *sk, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_dgram d = {};
+	bool allow_data, pad;
+	u32 budget = qs->mss, len;
+	int pns;
+
+	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags)) {
+		u64 allowed = 3 * qs->bytes_rcvd;
+
+		if (qs->bytes_sent >= allowed)
+			return 0;
+		budget = min_t(u64, budget, allowed - qs->bytes_sent);
+	}
+	allow_data = quic_in_flight(qs) < qs->cong.window ||
+		     test_bit(QUIC_F_PROBE, &qs->flags);
+	d.budget = budget;
+	d.skb = quic_skb_alloc(budget, GFP_ATOMIC);
+	if (!d.skb)
+		return 0;
+	for (pns = 0; pns < QUIC_PNS_MAX; pns++)
+		quic_build(sk, &d, pns, allow_data, now);
+	if (!d.is_open) {
+		kfree_skb(d.skb);
+		return 0;
+	}
+	pad = d.has_initial && (!quic_is_serv(qs) || d.initial_ae);
+	len = d.skb->len + QUIC_TAG_LEN;
+	quic_seal(sk, &d, pad && len < QUIC_MIN_DATAGRAM ?
+		  min_t(u32, QUIC_MIN_DATAGRAM, budget) - len : 0);
+	if (!d.skb->len) {
+		kfree_skb(d.skb);
+		return 0;
+	}
+	len = d.skb->len;
+	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
+		qs->bytes_sent += len;
+	if (test_and_clear_bit(QUIC_F_CLOSE_SEND, &qs->flags))
+		set_bit(QUIC_F_CLOSING, &qs->flags);
+	quic_udp_xmit(sock_net(sk), qs->udp_sk->sock, sk->sk_bound_dev_if,
+		      d.skb, &qs->laddr, &qs->peer);
+	/* RFC 9001 4.9.1: a client drops Initial keys with its first
+	 * Handshake packet
+	 */
+	if (d.has_handshake && !quic_is_serv(qs))
+		quic_conn_discard(sk, QUIC_PNS_INITIAL);
+	return len;
+}
+
+/**
+ * quic_output - send what is due: ACKs, handshake data, stream data within
+ *	the congestion window, probes, CONNECTION_CLOSE
+ * @sk: a connection socket, locked (owned by the caller or bh-locked)
+ */
+void quic_output(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 now = quic_now();
+	int i;
+
+	if (!qs->dcids.active || !qs->udp_sk ||
+	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
+		return;
+	if (test_bit(QUIC_F_CLOSING, &qs->flags))
+		return;
+	for (i = 0; i < QUIC_OUTPUT_BURST; i++)
+		if (quic_send_datagram(sk, now) <= 0)
+			break;
+}
