@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * tools/h3/h3_client.c: quic-h3-client, a small HTTP/3 client on in-kernel
+ * QUIC sockets (libquic for the TLS handshake on a GnuTLS session of our
+ * own, libnghttp3 for HTTP/3). GETs every URL over one connection and prints
+ * "GET /path -> STATUS BYTES sha256=HEX" for each.
+ *
+ *   quic-h3-client [--ca FILE | --insecure] [--sni NAME] [-o FILE]... URL...
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+
+#include "h3_common.h"
+
+#define CLI_IDLE_MS	30000	/* give up when the server is silent this long */
+#define CLI_INFLIGHT	16	/* concurrent requests */
+
+#define CLI_PRIORITY \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+PSK:-CIPHER-ALL:+AES-128-GCM:" \
+	"+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-CCM:-GROUP-ALL:+GROUP-X25519:" \
+	"+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:%DISABLE_TLS13_COMPAT_MODE"
+
+struct req {
+	const char *url;
+	char *path;		/* :path, with the query */
+	const char *outname;	/* -o, NULL: the body is only counted */
+	FILE *out;
+	int out_errno;		/* writing the body failed */
+	gnutls_hash_hd_t sha;
+	int64_t sid;
+	bool submitted, ended, closed;
+	uint64_t app_error;	/* from stream_close */
+	int status;
+	int64_t content_length;	/* -1: none */
+	uint64_t bytes;
+};
+
+struct cli {
+	struct h3_conn h;	/* first: nghttp3's conn_user_data */
+	struct req *reqs;
+	size_t n, next, inflight, done;
+	char authority[300];
+};
+
+static FILE *report;	/* where the per-URL lines go */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s [--ca FILE | --insecure] [--sni NAME] [-o FILE]... URL...\n"
+		"  URL          https://HOST[:PORT]/PATH; HOST may be an IPv4 or [IPv6] literal;\n"
+		"               every URL must name the same server (one connection)\n"
+		"  --ca FILE    verify the server against the CA certificates in FILE\n"
+		"               (default: the system trust store)\n"
+		"  --insecure   do not verify the server certificate\n"
+		"  --sni NAME   send NAME as TLS SNI and verify the certificate for it\n"
+		"  -o FILE      write the body of the next URL to FILE ('-': stdout; the\n"
+		"               status lines then go to stderr); bodies without -o are\n"
+		"               only counted and hashed\n"
+		"Prints \"GET PATH -> STATUS BYTES sha256=HEX\" per URL; exit 0 when every\n"
+		"response was 200 and complete, 1 otherwise, 2 for bad options.\n",
+		h3_prog);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	h3_msg("%s (try --help)", msg);
+	return H3_EXIT_USAGE;
+}
+
+static nghttp3_nv mknv(const char *name, const char *value)
+{
+	nghttp3_nv nv = {
+		.name = (uint8_t *)(uintptr_t)name,
+		.value = (uint8_t *)(uintptr_t)value,
+		.namelen = strlen(name),
+		.valuelen = strlen(value),
+		.flags = NGHTTP3_NV_FLAG_NONE,
+	};
+	return nv;
+}
+
+/* https://HOST[:PORT][/PATH] -> host (brackets removed), port, authority
+ * (as written) and :path. Returns NULL or the problem.
+ */
+static const char *parse_url(const char *url, char *host, size_t hostlen, uint16_t *port,
+			     char *authority, size_t alen, char **path)
+{
+	const char *p, *end, *h, *hend, *colon;
+	size_t len;
+
+	if (strncasecmp(url, "https://", 8))
+		return "only https:// URLs are supported";
+	p = url + 8;
+	end = p + strcspn(p, "/?#");
+	len = (size_t)(end - p);
+	if (!len || len >= alen)
+		return "bad or missing host";
+	if (memchr(p, '@', len))
+		return "user information in URLs is not supported";
+	memcpy(authority, p, len);
+	authority[len] = '\0';
+	if (*p == '[') {
+		h = p + 1;
+		hend = memchr(p, ']', len);
+		if (!hend)
+			return "unterminated [IPv6 address]";
+		colon = hend + 1 < end ? hend + 1 : NULL;
+		if (colon && *colon != ':')
+			return "garbage after the [IPv6 address]";
+	} else {
+		h = p;
+		colon = memchr(p, ':', len);
+		hend = colon ? colon : end;
+	}
+	if (hend == h || (size_t)(hend - h) >= hostlen)
+		return "bad or missing host";
+	memcpy(host, h, (size_t)(hend - h));
+	host[hend - h] = '\0';
+	if (*p == '[') {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+
+		if (h3_addr_from_literal(host, 0, &ss, &sl) || ss.ss_family != AF_INET6)
+			return "not an IPv6 address inside [ ]";
+	}
+	*port = 443;
+	if (colon) {
+		const char *d = colon + 1;
+		unsigned long v = 0;
+
+		if (d == end)
+			return "empty port";
+		for (; d < end; d++) {
+			if (*d < '0' || *d > '9')
+				return "bad port";
+			v = v * 10 + (unsigned long)(*d - '0');
+			if (v > 65535)
+				return "bad port";
+		}
+		if (!v)
+			return "bad port";
+		*port = (uint16_t)v;
+	}
+	len = strcspn(end, "#");	/* the fragment is not sent */
+	*path = malloc(len + 2);
+	if (!*path)
+		return "out of memory";
+	if (*end == '/') {
+		memcpy(*path, end, len);
+		(*path)[len] = '\0';
+	} else {	/* "https://h" or "https://h?q" */
+		(*path)[0] = '/';
+		memcpy(*path + 1, end, len);
+		(*path)[len + 1] = '\0';
+	}
+	return NULL;
+}
+
+static int cb_recv_header(nghttp3_conn *conn, int64_t stream_id, int32_t token,
+			  nghttp3_rcbuf *name, nghttp3_rcbuf *value, uint8_t flags,
+			  void *conn_user_data, void *stream_user_data)
+{
+	struct req *r = stream_user_data;
+	nghttp3_vec v = nghttp3_rcbuf_get_buf(value);
+	char buf[32];
+
+	(void)conn;
+	(void)stream_id;
+	(void)name;
+	(void)flags;
+	(void)conn_user_data;
+	if (!r || (token != NGHTTP3_QPACK_TOKEN__STATUS &&
+		   token != NGHTTP3_QPACK_TOKEN_CONTENT_LENGTH))
+		return 0;
+	if (v.len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v.base, v.len);
+	buf[v.len] = '\0';
+	if (token == NGHTTP3_QPACK_TOKEN__STATUS)
+		r->status = atoi(buf);
+	else
+		r->content_length = strtoll(buf, NULL, 10);
+	return 0;
+}
+
+static int cb_recv_data(nghttp3_conn *conn, int64_t stream_id, const uint8_t *data,
+			size_t datalen, void *conn_user_data, void *stream_user_data)
+{
+	struct req *r = stream_user_data;
+
+	(void)conn;
+	(void)stream_id;
+	(void)conn_user_data;
+	if (!r)
+		return 0;
+	r->bytes += datalen;
+	gnutls_hash(r->sha, data, datalen);
+	if (r->out && !r->out_errno && fwrite(data, 1, datalen, r->out) != datalen)
+		r->out_errno = errno ? errno : EIO;
+	return 0;
+}
+
+static int cb_end_stream(nghttp3_conn *conn, int64_t stream_id, void *conn_user_data,
+			 void *stream_user_data)
+{
+	struct req *r = stream_user_data;
+
+	(void)conn;
+	(void)stream_id;
+	(void)conn_user_data;
+	if (r)
+		r->ended = true;
+	return 0;
+}
+
+static int cb_stream_close(nghttp3_conn *conn, int64_t stream_id, uint64_t app_error_code,
+			   void *conn_user_data, void *stream_user_data)
+{
+	struct cli *c = conn_user_data;
+	struct req *r = stream_user_data;
+
+	(void)conn;
+	(void)stream_id;
+	if (!r || r->closed)
+		return 0;
+	r->closed = true;
+	r->app_error = app_error_code;
+	c->inflight--;
+	c->done++;
+	return 0;
+}
+
+static int submit_more(struct cli *c)
+{
+	while (c->next < c->n && c->inflight < CLI_INFLIGHT) {
+		struct req *r = &c->reqs[c->next];
+		nghttp3_nv nva[5];
+		int64_t sid;
+		int rv;
+
+		rv = h3_open_stream(&c->h, false, &sid);
+		if (rv == -EAGAIN)
+			return 0;	/* the server's stream limit: later */
+		if (rv) {
+			snprintf(c->h.err, sizeof(c->h.err), "cannot open a request stream: %s",
+				 h3_errstr(-rv));
+			return -1;
+		}
+		nva[0] = mknv(":method", "GET");
+		nva[1] = mknv(":scheme", "https");
+		nva[2] = mknv(":authority", c->authority);
+		nva[3] = mknv(":path", r->path);
+		nva[4] = mknv("user-agent", "quic-h3-client");
+		rv = nghttp3_conn_submit_request(c->h.conn, sid, nva, 5, NULL, r);
+		if (rv) {
+			snprintf(c->h.err, sizeof(c->h.err), "nghttp3: cannot submit %s: %s",
+				 r->path, nghttp3_strerror(rv));
+			return -1;
+		}
+		r->sid = sid;
+		r->submitted = true;
+		c->next++;
+		c->inflight++;
+	}
+	return 0;
+}
+
+/* TLS 1.3 handshake on our own session (CA file or system trust store,
+ * SNI, verification, ALPN h3). Returns 0 or -errno (message printed).
+ */
+static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *name,
+		     bool insecure, const char *peer)
+{
+	gnutls_session_t session;
+	gnutls_datum_t alpn;
+	const char *errpos = NULL;
+	char what[160];
+	int ret;
+
+	ret = gnutls_init(&session, GNUTLS_CLIENT);
+	if (ret) {
+		h3_msg("cannot create a TLS session: %s", gnutls_strerror(ret));
+		return -ENOMEM;
+	}
+	ret = gnutls_priority_set_direct(session, CLI_PRIORITY, &errpos);
+	if (!ret)
+		ret = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+	if (!ret && !h3_is_ip_literal(name))
+		ret = gnutls_server_name_set(session, GNUTLS_NAME_DNS, name, strlen(name));
+	if (ret) {
+		h3_msg("cannot set the TLS session up: %s", gnutls_strerror(ret));
+		gnutls_deinit(session);
+		return -EINVAL;
+	}
+	if (!insecure)
+		gnutls_session_set_verify_cert(session, name, 0);
+	ret = quic_session_set_alpn(session, "h3", 2);
+	if (ret) {
+		h3_msg("cannot set ALPN h3: %s", h3_errstr(-ret));
+		gnutls_deinit(session);
+		return ret;
+	}
+	gnutls_transport_set_int(session, fd);
+
+	snprintf(what, sizeof(what), "TLS handshake with %s", peer);
+	h3_libquic_reset();
+	h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
+	ret = quic_handshake(session);
+	h3_alarm(0, NULL);
+	if (ret) {
+		h3_msg("TLS handshake with %s failed: %s%s%s", peer, h3_errstr(-ret),
+		       h3_libquic_error()[0] ? ": " : "", h3_libquic_error());
+	} else if (gnutls_alpn_get_selected_protocol(session, &alpn) || alpn.size != 2 ||
+		   memcmp(alpn.data, "h3", 2)) {
+		h3_msg("TLS handshake with %s: the server did not select ALPN h3 (%s)", peer,
+		       h3_errstr(EPROTO));
+		ret = -EPROTO;
+	}
+	gnutls_deinit(session);
+	return ret;
+}
+
+/* Connect to the first address of @host that takes a QUIC connection;
+ * returns the socket, or -1 (message printed).
+ */
+static int connect_to(const char *host, uint16_t port, char *peer, size_t peerlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char portstr[8];
+	int fd = -1, err = 0, rv;
+
+	if (!h3_addr_from_literal(host, port, &ss, &sslen)) {
+		fd = h3_quic_socket(ss.ss_family);
+		if (fd < 0) {
+			h3_socket_failed(-fd);
+			return -1;
+		}
+		h3_addr_str((struct sockaddr *)&ss, peer, peerlen);
+		if (!connect(fd, (struct sockaddr *)&ss, sslen))
+			return fd;
+		h3_msg("cannot connect to %s: %s", peer, h3_errstr(errno));
+		close(fd);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	rv = getaddrinfo(host, portstr, &hints, &res);
+	if (rv) {
+		h3_msg("cannot resolve %s: %s", host, gai_strerror(rv));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			continue;
+		fd = h3_quic_socket(ai->ai_family);
+		if (fd < 0) {
+			if (-fd == EPROTONOSUPPORT || -fd == EAFNOSUPPORT) {
+				h3_socket_failed(-fd);
+				freeaddrinfo(res);
+				return -1;
+			}
+			err = -fd;
+			continue;
+		}
+		h3_addr_str(ai->ai_addr, peer, peerlen);
+		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		h3_msg("cannot connect to %s port %u: %s", host, port, h3_errstr(err ? err : ENOENT));
+	return fd;
+}
+
+static bool req_ok(const struct req *r)
+{
+	return r->submitted && r->status == 200 && r->ended && r->closed && !r->out_errno &&
+	       (r->app_error == NGHTTP3_H3_NO_ERROR || !r->app_error) &&
+	       (r->content_length < 0 || (uint64_t)r->content_length == r->bytes);
+}
+
+/* The line for one URL; returns whether it succeeded. */
+static bool req_report(struct req *r, const char *conn_reason)
+{
+	unsigned char digest[32];
+	char hex[65], why[512] = "";
+	bool ok = req_ok(r);
+	size_t i;
+
+	gnutls_hash_deinit(r->sha, digest);
+	r->sha = NULL;
+	for (i = 0; i < sizeof(digest); i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	if (r->out && r->out != stdout) {
+		if (fclose(r->out) && !r->out_errno)
+			r->out_errno = errno;
+		r->out = NULL;
+		ok = ok && !r->out_errno;
+	} else if (r->out == stdout && fflush(stdout) && !r->out_errno) {
+		r->out_errno = errno;
+		ok = false;
+	}
+	if (!r->status) {
+		fprintf(report, "GET %s -> no response (%s)\n", r->path,
+			conn_reason ? conn_reason : "not sent");
+		return false;
+	}
+	if (!ok) {
+		const char *name = h3_error_name(r->app_error);
+
+		if (r->out_errno)
+			snprintf(why, sizeof(why), " (cannot write %s: %s)", r->outname,
+				 h3_errstr(r->out_errno));
+		else if (r->closed && r->app_error && r->app_error != NGHTTP3_H3_NO_ERROR)
+			snprintf(why, sizeof(why),
+				 " (incomplete: stream closed with error 0x%" PRIx64 "%s%s)",
+				 r->app_error, name ? " " : "", name ? name : "");
+		else if (!r->ended || !r->closed)
+			snprintf(why, sizeof(why), " (incomplete: %s)",
+				 conn_reason ? conn_reason : "no end of stream");
+		else if (r->content_length >= 0 && (uint64_t)r->content_length != r->bytes)
+			snprintf(why, sizeof(why), " (incomplete: content-length %" PRId64 ")",
+				 r->content_length);
+	}
+	fprintf(report, "GET %s -> %d %" PRIu64 " sha256=%s%s\n", r->path, r->status, r->bytes,
+		hex, why);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ca", required_argument, NULL, 'C' },
+		{ "insecure", no_argument, NULL, 'k' },
+		{ "sni", required_argument, NULL, 'S' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *opt_ca = NULL, *opt_sni = NULL, **outs = NULL;
+	size_t nouts = 0, i;
+	bool insecure = false, all_ok = true, to_stdout = false;
+	gnutls_certificate_credentials_t cred = NULL;
+	nghttp3_callbacks callbacks;
+	nghttp3_settings settings;
+	char host[256], firsthost[256], peer[80];
+	const char *conn_reason = NULL;
+	uint16_t port = 0, firstport = 0;
+	struct cli c;
+	int64_t last;
+	int opt, fd, ret, status = 0;
+
+	h3_prog = "quic-h3-client";
+	report = stdout;
+	opterr = 0;
+	memset(&c, 0, sizeof(c));
+	outs = calloc((size_t)argc, sizeof(*outs));
+	if (!outs)
+		return H3_EXIT_FAIL;
+	while ((opt = getopt_long(argc, argv, "o:kh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'C':
+			opt_ca = optarg;
+			break;
+		case 'k':
+			insecure = true;
+			break;
+		case 'S':
+			if (!*optarg)
+				return usage_error("%s", "--sni wants a name");
+			opt_sni = optarg;
+			break;
+		case 'o':
+			outs[nouts++] = optarg;
+			if (!strcmp(optarg, "-")) {
+				if (to_stdout)
+					return usage_error("%s", "only one -o can be '-'");
+				to_stdout = true;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return usage_error("unknown option or missing argument: '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (opt_ca && insecure)
+		return usage_error("%s", "--ca and --insecure exclude each other");
+	if (optind >= argc)
+		return usage_error("%s", "no URL given");
+	c.n = (size_t)(argc - optind);
+	if (nouts > c.n)
+		return usage_error("%s", "more -o options than URLs");
+	c.reqs = calloc(c.n, sizeof(*c.reqs));
+	if (!c.reqs)
+		return H3_EXIT_FAIL;
+	if (to_stdout)
+		report = stderr;
+
+	for (i = 0; i < c.n; i++) {
+		struct req *r = &c.reqs[i];
+		char authority[sizeof(c.authority)];
+		const char *bad;
+
+		r->url = argv[optind + (int)i];
+		r->sid = -1;
+		r->content_length = -1;
+		bad = parse_url(r->url, host, sizeof(host), &port, authority, sizeof(authority),
+				&r->path);
+		if (bad) {
+			h3_msg("bad URL '%s': %s", r->url, bad);
+			return H3_EXIT_USAGE;
+		}
+		if (!i) {
+			snprintf(firsthost, sizeof(firsthost), "%s", host);
+			firstport = port;
+			snprintf(c.authority, sizeof(c.authority), "%s", authority);
+		} else if (strcasecmp(host, firsthost) || port != firstport) {
+			h3_msg("'%s' names another server than '%s': one connection serves all URLs",
+			       r->url, c.reqs[0].url);
+			return H3_EXIT_USAGE;
+		}
+		if (gnutls_hash_init(&r->sha, GNUTLS_DIG_SHA256)) {
+			h3_msg("cannot set SHA-256 up");
+			return H3_EXIT_FAIL;
+		}
+	}
+
+	h3_libquic_capture();
+	if (gnutls_certificate_allocate_credentials(&cred)) {
+		h3_msg("out of memory");
+		return H3_EXIT_FAIL;
+	}
+	if (opt_ca) {
+		if (access(opt_ca, R_OK)) {
+			h3_msg("cannot read CA file '%s': %s", opt_ca, h3_errstr(errno));
+			return H3_EXIT_USAGE;
+		}
+		ret = gnutls_certificate_set_x509_trust_file(cred, opt_ca, GNUTLS_X509_FMT_PEM);
+		if (ret <= 0)
+			ret = gnutls_certificate_set_x509_trust_file(cred, opt_ca,
+								     GNUTLS_X509_FMT_DER);
+		if (ret <= 0) {
+			h3_msg("no CA certificate (PEM or DER) in '%s'", opt_ca);
+			return H3_EXIT_USAGE;
+		}
+	} else if (!insecure) {
+		ret = gnutls_certificate_set_x509_system_trust(cred);
+		if (ret < 0) {
+			h3_msg("cannot load the system trust store: %s (use --ca or --insecure)",
+			       gnutls_strerror(ret));
+			return H3_EXIT_USAGE;
+		}
+	}
+
+	for (i = 0; i < nouts; i++) {
+		struct req *r = &c.reqs[i];
+
+		r->outname = outs[i];
+		if (!strcmp(outs[i], "-")) {
+			r->out = stdout;
+			continue;
+		}
+		r->out = fopen(outs[i], "wb");
+		if (!r->out) {
+			h3_msg("cannot open output file '%s': %s", outs[i], h3_errstr(errno));
+			return H3_EXIT_USAGE;
+		}
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	fd = connect_to(firsthost, firstport, peer, sizeof(peer));
+	if (fd < 0)
+		return H3_EXIT_FAIL;
+	ret = handshake(fd, cred, opt_sni ? opt_sni : firsthost, insecure, peer);
+	gnutls_certificate_free_credentials(cred);
+	if (ret) {
+		close(fd);
+		return H3_EXIT_FAIL;
+	}
+
+	if (h3_conn_init(&c.h, fd, false)) {
+		h3_msg("%s: %s", peer, c.h.err);
+		close(fd);
+		return H3_EXIT_FAIL;
+	}
+	memset(&callbacks, 0, sizeof(callbacks));
+	callbacks.stream_close = cb_stream_close;
+	callbacks.recv_data = cb_recv_data;
+	callbacks.recv_header = cb_recv_header;
+	callbacks.end_stream = cb_end_stream;
+	callbacks.stop_sending = h3_cb_stop_sending;
+	callbacks.reset_stream = h3_cb_reset_stream;
+	nghttp3_settings_default(&settings);
+	ret = nghttp3_conn_client_new(&c.h.conn, &callbacks, &settings, NULL, &c);
+	if (ret) {
+		h3_msg("nghttp3: %s", nghttp3_strerror(ret));
+		h3_close(&c.h, NGHTTP3_H3_INTERNAL_ERROR, "internal error");
+		return H3_EXIT_FAIL;
+	}
+	if (h3_bind_streams(&c.h)) {
+		h3_msg("%s: %s", peer, c.h.err);
+		status = H3_EXIT_FAIL;
+		goto out;
+	}
+
+	last = h3_now_ms();
+	while (c.done < c.n) {
+		if (submit_more(&c)) {
+			h3_msg("%s: %s", peer, c.h.err);
+			status = H3_EXIT_FAIL;
+			break;
+		}
+		ret = h3_io(&c.h, 1000);
+		if (ret < 0) {
+			h3_msg("%s: %s", peer, c.h.err);
+			conn_reason = c.h.err;
+			status = H3_EXIT_FAIL;
+			break;
+		}
+		if (c.h.closed) {
+			if (c.done < c.n) {
+				conn_reason = h3_close_reason(&c.h);
+				h3_msg("%s: %s before all responses arrived", peer, conn_reason);
+				status = H3_EXIT_FAIL;
+			}
+			break;
+		}
+		if (ret) {
+			last = h3_now_ms();
+		} else if (h3_now_ms() - last > CLI_IDLE_MS) {
+			h3_msg("%s: no data from the server for %d s: %s", peer,
+			       CLI_IDLE_MS / 1000, h3_errstr(ETIMEDOUT));
+			conn_reason = "timed out";
+			status = H3_EXIT_FAIL;
+			break;
+		}
+	}
+out:
+	h3_close(&c.h, status ? (c.h.fail_code ? c.h.fail_code : NGHTTP3_H3_INTERNAL_ERROR) :
+		 NGHTTP3_H3_NO_ERROR, NULL);
+	for (i = 0; i < c.n; i++)
+		all_ok &= req_report(&c.reqs[i], conn_reason);
+	h3_conn_free(&c.h);
+	for (i = 0; i < c.n; i++)
+		free(c.reqs[i].path);
+	free(c.reqs);
+	free(outs);
+	fflush(report);
+	return status || !all_ok ? H3_EXIT_FAIL : 0;
+}
