@@ -446,7 +446,7 @@ int quic_conn_set_tp_ext(struct sock *sk, const u8 *buf, u32 len)
 	if (!tp)
 		return -ENOMEM;
 	quic_tparams_init(tp);
-	if (quic_tparams_decode(buf, len, !server, tp))
+	if (quic_tparams_decode(buf, len, !server, tp) < 0)
 		goto out;
 	/* RFC 9000 7.3: the IDs must match what the packets carried */
 	if (!(tp->present & QUIC_TP_HAS_INITIAL_SCID) ||

@@ -276,7 +276,8 @@ static int quic_sock_set_alpn(struct sock *sk, sockptr_t optval,
 	u8 *p;
 	int err;
 
-	if (sk->sk_state != QUIC_SS_CLOSED)
+	/* a server's TLS library records the ALPN it selected */
+	if (sk->sk_state != QUIC_SS_CLOSED && !quic_is_serv(qs))
 		return -EISCONN;
 	err = quic_data_set(&qs->alpn, optval, optlen, QUIC_ALPN_MAX_LEN);
 	if (err || !qs->alpn.len)
