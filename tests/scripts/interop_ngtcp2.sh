@@ -1,0 +1,217 @@
+#!/bin/bash
+# HTTP/3 interop with ngtcp2's GnuTLS examples: our quic-h3-client (tools/h3)
+# downloads from gtlsserver, and gtlsclient downloads from our quic-h3-server,
+# over IPv4 and IPv6; a 1 MB and a 1 KB random file must arrive with the
+# right SHA-256. gtlsclient exits 0 even on a 404 or a handshake timeout, so
+# the downloaded files are what is judged. tests/run.sh runs this as root
+# from tests/; QUIC_H3_DIR overrides where the two programs are.
+set -u
+tests=$(cd "$(dirname "$0")/.." && pwd)
+tree=$(cd "$tests/.." && pwd)
+h3=${QUIC_H3_DIR:-$tree/tools/h3}
+export LD_LIBRARY_PATH=$tree/src/libquic${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export PATH=$PATH:/usr/sbin:/sbin
+T=60	# every process runs under timeout $T
+
+cases="h3_client_to_gtlsserver_ipv4 gtlsclient_to_h3_server_ipv4
+h3_client_to_gtlsserver_ipv6 gtlsclient_to_h3_server_ipv6"
+skip_all() {
+	local c
+	for c in $cases; do echo "SKIP interop_$c: $1"; done
+	exit 0
+}
+
+if ! command -v gtlsserver >/dev/null 2>&1 || ! command -v gtlsclient >/dev/null 2>&1; then
+	skip_all "gtlsserver/gtlsclient not installed (ngtcp2-server, ngtcp2-client)"
+fi
+if [ ! -x "$h3/quic-h3-client" ] || [ ! -x "$h3/quic-h3-server" ]; then
+	skip_all "$h3/quic-h3-client and quic-h3-server not built (libnghttp3-dev missing?)"
+fi
+
+work=$(mktemp -d /tmp/interop_ngtcp2.XXXXXX) || { echo "FAIL interop_setup: mktemp failed"; exit 1; }
+server=''	# the pid of the running server (its timeout wrapper), if any
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	[ -n "$server" ] && kill "$server" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+failed=0
+pass() { echo "PASS interop_$1"; }
+fail() { echo "FAIL interop_$1: $2"; failed=1; }
+skip() { echo "SKIP interop_$1: $2"; }
+
+# The last lines of a peer's log on one line, without ngtcp2's per-packet
+# and timer chatter.
+last_lines() {
+	[ -s "$1" ] || { echo "(no output)"; return; }
+	grep -avE '^I[0-9]+ |^(Sent|Received) packet|^Set timer|^Timer (has|expired)|^[[:space:]]*$' "$1" |
+		tail -n "${2:-3}" | tr '\n' '|' | sed 's/|$//; s/|/ | /g' | cut -c1-400
+}
+
+stop_server() {
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+	server=''
+}
+
+# a UDP port nothing is bound to
+free_port() {
+	local p
+	for _ in $(seq 20); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "$(ss -Haun "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# wait until something is bound to UDP port $1 while process $2 lives
+wait_udp() {
+	for _ in $(seq 100); do
+		kill -0 "$2" 2>/dev/null || return 1
+		[ -n "$(ss -Haun "sport = :$1" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# the module cannot make connections yet (listen/connect say EOPNOTSUPP)
+kernel_lacks() {
+	grep -qE 'cannot (connect to .*|listen): EOPNOTSUPP' "$@" 2>/dev/null
+}
+
+# --- certificates and files -------------------------------------------------
+certs=$work/certs
+mkdir -p "$certs" "$work/htdocs"
+if [ -f "$tests/certs/gen.sh" ]; then
+	bash "$tests/certs/gen.sh" "$certs" >"$work/gen.log" 2>&1
+elif command -v certtool >/dev/null 2>&1; then
+	(
+		set -e
+		cd "$certs"
+		printf '%s\n' 'cn = "quic interop test CA"' ca cert_signing_key \
+			'expiration_days = 2' >ca.tmpl
+		printf '%s\n' 'cn = "localhost"' 'dns_name = "localhost"' \
+			'ip_address = "127.0.0.1"' 'ip_address = "::1"' tls_www_server \
+			signing_key encryption_key 'expiration_days = 2' >server.tmpl
+		certtool --generate-privkey --key-type=ecdsa --outfile ca.key
+		certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl \
+			--outfile ca.pem
+		certtool --generate-privkey --key-type=ecdsa --outfile server.key
+		certtool --generate-certificate --load-privkey server.key \
+			--load-ca-certificate ca.pem --load-ca-privkey ca.key \
+			--template server.tmpl --outfile server.pem
+	) >"$work/gen.log" 2>&1
+else
+	skip_all "no tests/certs/gen.sh and no certtool (gnutls-bin) to make certificates"
+fi
+ca=$certs/ca.pem cert=$certs/server.pem key=$certs/server.key
+for f in "$ca" "$cert" "$key"; do
+	[ -s "$f" ] || {
+		echo "FAIL interop_certificates: $f not made: $(last_lines "$work/gen.log")"
+		exit 1
+	}
+done
+
+head -c 1048576 /dev/urandom >"$work/htdocs/big.bin"
+head -c 1024 /dev/urandom >"$work/htdocs/small.bin"
+sum_big=$(sha256sum <"$work/htdocs/big.bin" | cut -d' ' -f1)
+sum_small=$(sha256sum <"$work/htdocs/small.bin" | cut -d' ' -f1)
+
+# "" if $1 holds the file $2 of htdocs, else what is wrong with it
+check_file() {
+	[ -f "$1" ] || { echo "$2 not downloaded"; return; }
+	cmp -s "$1" "$work/htdocs/$2" ||
+		echo "$2 differs ($(stat -c %s "$1") bytes, sha256 $(sha256sum <"$1" | cut -c1-16)...)"
+}
+
+# --- our client -> gtlsserver -------------------------------------------------
+# $1 case name, $2 address to listen on, $3 host as written in URLs
+h3_client_to_gtlsserver() {
+	local name=$1 addr=$2 uh=$3 out=$work/$1 port rc bad f
+	mkdir -p "$out"
+	port=$(free_port) || { fail "$name" "no free UDP port"; return; }
+	timeout $T gtlsserver --no-quic-dump --no-http-dump -d "$work/htdocs" \
+		"$addr" "$port" "$key" "$cert" >"$out/gtlsserver.log" 2>&1 &
+	server=$!
+	if ! wait_udp "$port" "$server"; then
+		stop_server
+		fail "$name" "gtlsserver did not start on $addr port $port: $(last_lines "$out/gtlsserver.log")"
+		return
+	fi
+	timeout $T "$h3/quic-h3-client" --ca "$ca" -o "$out/big.bin" -o "$out/small.bin" \
+		"https://$uh:$port/big.bin" "https://$uh:$port/small.bin" >"$out/client.log" 2>&1
+	rc=$?
+	stop_server
+	if kernel_lacks "$out/client.log"; then
+		skip "$name" "$(last_lines "$out/client.log" 1)"
+		return
+	fi
+	bad=
+	grep -qx "GET /big.bin -> 200 1048576 sha256=$sum_big" "$out/client.log" ||
+		bad="no good line for /big.bin"
+	grep -qx "GET /small.bin -> 200 1024 sha256=$sum_small" "$out/client.log" ||
+		bad="${bad:+$bad, }no good line for /small.bin"
+	if [ -z "$bad" ]; then	# the lines are right: are the files?
+		for f in big.bin small.bin; do
+			[ -z "$(check_file "$out/$f" "$f")" ] ||
+				bad="${bad:+$bad, }$(check_file "$out/$f" "$f")"
+		done
+	fi
+	if [ "$rc" = 0 ] && [ -z "$bad" ]; then
+		pass "$name"
+	else
+		fail "$name" "quic-h3-client exit $rc${bad:+ ($bad)}: $(last_lines "$out/client.log") // gtlsserver: $(last_lines "$out/gtlsserver.log" 2)"
+	fi
+}
+
+# --- gtlsclient -> our server -------------------------------------------------
+gtlsclient_to_h3_server() {
+	local name=$1 addr=$2 uh=$3 out=$work/$1 port='' rc bad f
+	mkdir -p "$out/dl"
+	timeout $T "$h3/quic-h3-server" --addr "$addr" --port 0 --cert "$cert" --key "$key" \
+		--dir "$work/htdocs" >"$out/server.out" 2>"$out/server.err" &
+	server=$!
+	for _ in $(seq 100); do
+		port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$out/server.out")
+		[ -n "$port" ] && break
+		kill -0 "$server" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$port" ]; then
+		stop_server
+		if kernel_lacks "$out/server.err"; then
+			skip "$name" "$(last_lines "$out/server.err" 1)"
+		else
+			fail "$name" "quic-h3-server did not start: $(last_lines "$out/server.err")"
+		fi
+		return
+	fi
+	timeout $T gtlsclient --no-quic-dump --no-http-dump --handshake-timeout=30s \
+		--exit-on-all-streams-close --download "$out/dl" "$addr" "$port" \
+		"https://$uh:$port/big.bin" "https://$uh:$port/small.bin" >"$out/gtlsclient.log" 2>&1
+	rc=$?
+	stop_server
+	bad=
+	for f in big.bin small.bin; do
+		[ -z "$(check_file "$out/dl/$f" "$f")" ] ||
+			bad="${bad:+$bad, }$(check_file "$out/dl/$f" "$f")"
+	done
+	if [ -z "$bad" ]; then
+		pass "$name"
+	else
+		fail "$name" "$bad; gtlsclient exit $rc: $(last_lines "$out/gtlsclient.log") // quic-h3-server: $(last_lines "$out/server.err" 2) $(last_lines "$out/server.out" 1)"
+	fi
+}
+
+h3_client_to_gtlsserver h3_client_to_gtlsserver_ipv4 127.0.0.1 127.0.0.1
+gtlsclient_to_h3_server gtlsclient_to_h3_server_ipv4 127.0.0.1 127.0.0.1
+if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
+	h3_client_to_gtlsserver h3_client_to_gtlsserver_ipv6 ::1 '[::1]'
+	gtlsclient_to_h3_server gtlsclient_to_h3_server_ipv6 ::1 '[::1]'
+else
+	skip h3_client_to_gtlsserver_ipv6 "no ::1 on lo"
+	skip gtlsclient_to_h3_server_ipv6 "no ::1 on lo"
+fi
+exit $failed
