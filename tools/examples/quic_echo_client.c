@@ -400,14 +400,18 @@ static int echo(int fd, const struct opts *o)
 						 size, strerror(errno));
 				goto out;
 			}
-			if (flags & (MSG_QUIC_NOTIFICATION | MSG_QUIC_DATAGRAM)) {
-				progress = 1;
-				continue;	/* not stream data: ignored */
-			}
 			if (!n && !(flags & MSG_QUIC_STREAM_FIN)) {
 				ret = echo_error("connection closed by the server after %zu of %zu bytes",
 						 received, size);
 				goto out;
+			}
+			/* events, datagrams and post-handshake TLS messages
+			 * (a NewSessionTicket comes with QUIC_HANDSHAKE_INFO,
+			 * no stream ID): not stream data, ignored
+			 */
+			if ((flags & (MSG_QUIC_NOTIFICATION | MSG_QUIC_DATAGRAM)) || sid < 0) {
+				progress = 1;
+				continue;
 			}
 			if (sid != 0) {
 				ret = echo_error("data on stream %lld, expected stream 0",

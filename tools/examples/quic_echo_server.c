@@ -222,7 +222,11 @@ static int echo(int fd, const struct opts *o, size_t *total, char sha[SHA256_HEX
 					 strerror(errno));
 				goto out;
 			}
-			if (n >= 0 && (flags & (MSG_QUIC_NOTIFICATION | MSG_QUIC_DATAGRAM))) {
+			if (n > 0 && ((flags & (MSG_QUIC_NOTIFICATION | MSG_QUIC_DATAGRAM)) ||
+				      s < 0)) {
+				/* events, datagrams, post-handshake TLS messages
+				 * (no stream ID): not stream data, ignored
+				 */
 				progress = 1;
 			} else if (n == 0 && !(flags & MSG_QUIC_STREAM_FIN)) {
 				if (sid < 0) {
@@ -241,7 +245,7 @@ static int echo(int fd, const struct opts *o, size_t *total, char sha[SHA256_HEX
 					goto out;
 				}
 				if (sid < 0) {
-					snprintf(err, errsz, "stream data without a stream ID");
+					snprintf(err, errsz, "a FIN without a stream ID");
 					goto out;
 				}
 				gnutls_hash(h, buf + tail, (size_t)n);
