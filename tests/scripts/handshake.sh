@@ -203,7 +203,11 @@ run_case() {
 		check_logs "$name" "$clog" "$slog" 'client:^handshake failed as expected' \
 			"$@" || { failed=1; return; }
 		if [ "$srv_secs" -ge 5 ]; then
-			echo "INFO $name: the server took $srv_secs s to see the failure (no CONNECTION_CLOSE from the client?)"
+			echo "INFO $name: the server took $srv_secs s more to see the failure (no CONNECTION_CLOSE from the client?)"
+		fi
+		cs=$(sed -n 's/^handshake failed as expected: .* after \([0-9]*\) us$/\1/p' "$clog")
+		if [ "${cs:-0}" -ge 5000000 ]; then
+			echo "INFO $name: the client took $((cs / 1000000)) s to see the failure (no CONNECTION_CLOSE from the server?)"
 		fi
 	fi
 	echo "PASS $name"

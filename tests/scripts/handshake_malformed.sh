@@ -310,24 +310,31 @@ for what, data, r in probe_all([
         break
 result(name, bad is None, bad)
 
-dcid, scid = rnd(8), rnd(8)
-v1_hdr = b"\xc3" + struct.pack(">I", 1) + b"\x08" + dcid + b"\x08" + scid + b"\x00"
+# fresh connection IDs for every datagram: a connection wrongly made from
+# one must not capture the next (the kernel routes by DCID first)
+def v1_hdr():
+    return b"\xc3" + struct.pack(">I", 1) + b"\x08" + rnd(8) + b"\x08" + rnd(8) + b"\x00"
 expect_silence("malformed_long_header_truncated", [
     ("first byte only", b"\xc0"),
     ("first byte and version", b"\xc0\x00\x00\x00\x01"),
     ("DCID cut short", b"\xc0\x00\x00\x00\x01\x08\x01\x02\x03"),
-    ("no SCID length", b"\xc0\x00\x00\x00\x01\x08" + dcid),
-    ("no token length", b"\xc0\x00\x00\x00\x01\x08" + dcid + b"\x08" + scid),
-    ("no Length field", v1_hdr),
-    ("1200 bytes, DCID length 21", (b"\xc3\x00\x00\x00\x01\x15" + rnd(21) + b"\x08" + scid + b"\x00\x44\xa0").ljust(1200, b"\x00")),
-    ("1200 bytes, Length past the datagram", (v1_hdr + struct.pack(">I", 0x80000000 | 5000)).ljust(1200, b"\x11")),
-    ("1200 bytes, token length past the datagram", (b"\xc3\x00\x00\x00\x01\x08" + dcid + b"\x08" + scid + struct.pack(">I", 0x80000000 | 100000)).ljust(1200, b"\x00")),
+    ("no SCID length", b"\xc0\x00\x00\x00\x01\x08" + rnd(8)),
+    ("no token length", b"\xc0\x00\x00\x00\x01\x08" + rnd(8) + b"\x08" + rnd(8)),
+    ("no Length field", v1_hdr()),
+    ("1200 bytes, DCID length 21",
+     (b"\xc3\x00\x00\x00\x01\x15" + rnd(21) + b"\x08" + rnd(8) + b"\x00\x44\xa0").ljust(1200, b"\x00")),
+    ("1200 bytes, Length past the datagram",
+     (v1_hdr() + struct.pack(">I", 0x80000000 | 5000)).ljust(1200, b"\x11")),
+    ("1200 bytes, token length past the datagram",
+     (b"\xc3\x00\x00\x00\x01\x08" + rnd(8) + b"\x08" + rnd(8) +
+      struct.pack(">I", 0x80000000 | 100000)).ljust(1200, b"\x00")),
 ])
 
 # a well-formed Initial header with a payload that cannot be decrypted
+hdr = v1_hdr()
 expect_silence("malformed_initial_undecryptable", [
     ("1200-byte Initial, random payload",
-     v1_hdr + struct.pack(">H", 0x4000 | (1198 - len(v1_hdr))) + rnd(1198 - len(v1_hdr))),
+     hdr + struct.pack(">H", 0x4000 | (1198 - len(hdr))) + rnd(1198 - len(hdr))),
 ])
 
 # an Initial in a datagram under 1200 bytes must be dropped even though it
@@ -341,9 +348,12 @@ expect_silence("malformed_initial_small", [
 # the connection IDs swapped (RFC 8999, RFC 9000 6); small ones are dropped
 unknown = 0x1a2a3a4a
 expect_silence("malformed_unknown_version_small", [
-    ("100 bytes, version 0x1a2a3a4a", (b"\xc0" + struct.pack(">I", unknown) + b"\x08" + dcid + b"\x08" + scid).ljust(100, b"\x00")),
+    ("100 bytes, version 0x1a2a3a4a",
+     (b"\xc0" + struct.pack(">I", unknown) + b"\x08" + rnd(8) + b"\x08" + rnd(8)).ljust(100, b"\x00")),
 ])
-r = probe((bytes([0xc0 | (rnd(1)[0] & 0x3f)]) + struct.pack(">I", unknown) + b"\x08" + dcid + b"\x08" + scid).ljust(1200, b"\x00"), 5.0)
+dcid, scid = rnd(8), rnd(8)
+r = probe((bytes([0xc0 | (rnd(1)[0] & 0x3f)]) + struct.pack(">I", unknown) + b"\x08" + dcid +
+           b"\x08" + scid).ljust(1200, b"\x00"), 5.0)
 name = "malformed_version_negotiation"
 if r is None:
     result(name, False, "no Version Negotiation packet for version 0x1a2a3a4a")
@@ -399,6 +409,10 @@ for c in $probes; do
 	fi
 done
 grep -q '^FAIL ' "$tmp/probe.out" && failed=1
+# what the server made of it (connections accepted from the probes)
+if grep -q '^conn ' "$slog"; then
+	echo "INFO malformed_server_log: $(grep -v '^listening' "$slog" | tail -n 4 | tr '\n' '|')"
+fi
 
 clog=$tmp/client.log
 if timeout 60 "$client" --addr 127.0.0.1 --port "$port" --psk "$psk" --timeout 30 \

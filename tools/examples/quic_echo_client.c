@@ -40,7 +40,7 @@
  * with --repeat N at the end:
  *   handshakes: N ok, min A us, median B us, max C us
  * with --expect-fail:
- *   handshake failed as expected: Protocol error (errno 71)
+ *   handshake failed as expected: Protocol error (errno 71) after 1234 us
  * Errors are one line on stderr. Exit status: 0 success, 1 failure, 2 bad
  * options or files.
  */
@@ -495,7 +495,8 @@ static int run_connection(const struct opts *o, int64_t *hs_us)
 	if (ret) {
 		close(fd);
 		if (o->expect_fail) {
-			printf("handshake failed as expected: %s (errno %d)\n", strerror(-ret), -ret);
+			printf("handshake failed as expected: %s (errno %d) after %lld us\n",
+			       strerror(-ret), -ret, (long long)*hs_us);
 			return 0;
 		}
 		fflush(stdout);
