@@ -25,6 +25,7 @@ lib:
 tests: lib
 	$(MAKE) -C tests
 	$(MAKE) -C tools/examples
+	$(MAKE) -C tools/h3
 
 module-install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel INSTALL_MOD_DIR=updates \
@@ -77,6 +78,8 @@ clean:
 		src/kernel/modules.order src/kernel/Module.symvers
 	-$(MAKE) -C src/libquic clean
 	-$(MAKE) -C tests clean
+	-$(MAKE) -C tools/examples clean
+	-$(MAKE) -C tools/h3 clean
 	-$(MAKE) -C tests/unit clean
 	rm -rf build/out build/man build/rpm build/deb
 

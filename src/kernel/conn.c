@@ -167,6 +167,7 @@ int quic_conn_connect(struct sock *sk, const union quic_addr *peer)
 	int err;
 
 	qs->version = qs->config.version ?: QUIC_VERSION_V1;
+	qs->config.version = qs->version;
 	qs->peer = *peer;
 	qs->laddr = qs->udp_sk->addr;
 	quic_conn_setup(sk, false);
@@ -214,6 +215,7 @@ int quic_conn_accept(struct sock *sk, struct quic_request *req)
 	int err;
 
 	qs->version = req->version;
+	qs->config.version = req->version;
 	qs->peer = req->peer;
 	qs->laddr = req->local;
 	quic_conn_setup(sk, true);
@@ -241,6 +243,7 @@ int quic_conn_accept(struct sock *sk, struct quic_request *req)
 	err = quic_demux_add(&qs->odcid_e);
 	if (err)
 		return err;
+	sk->sk_state = QUIC_SS_ESTABLISHING;
 	while ((skb = __skb_dequeue(&req->skbs)))
 		quic_conn_rcv(sk, skb);
 	return 0;

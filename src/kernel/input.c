@@ -41,7 +41,7 @@ void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
 /* hand @skb to @sk now, or to its backlog while the user holds it */
 static void quic_deliver(struct sock *sk, struct sk_buff *skb)
 {
-	bh_lock_sock(sk);
+	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		quic_backlog_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
@@ -91,9 +91,15 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb)
 	if (skb_linearize_cow(skb))
 		goto drop;
 	QUIC_SKB_CB(skb)->time = quic_now();
-	if (!quic_dcid_of(skb->data, skb->len, &cid, &cid_len))
-		goto drop;
-	sk = quic_demux_lookup(sock_net(usk), cid, cid_len);
+	if (!quic_dcid_of(skb->data, skb->len, &cid, &cid_len)) {
+		/* a long header of another version may carry longer IDs:
+		 * the listener answers it with Version Negotiation
+		 */
+		if (skb->len < 6 || !(skb->data[0] & QUIC_HDR_FORM_LONG))
+			goto drop;
+		cid_len = 0;
+	}
+	sk = cid_len ? quic_demux_lookup(sock_net(usk), cid, cid_len) : NULL;
 	if (!sk) {
 		if (!(skb->data[0] & QUIC_HDR_FORM_LONG))
 			goto drop;	/* stateless reset: issue 6 */
@@ -137,9 +143,13 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 
 	/* the connection may have been accepted since the lookup */
 	if (quic_dcid_of(skb->data, skb->len, &hdr.dcid, &hdr.dcid_len)) {
+		rcu_read_lock();
 		nsk = quic_demux_lookup(sock_net(sk), hdr.dcid, hdr.dcid_len);
+		rcu_read_unlock();
 		if (nsk) {
+			local_bh_disable();
 			quic_deliver(nsk, skb);
+			local_bh_enable();
 			sock_put(nsk);
 			return;
 		}

@@ -303,6 +303,7 @@ static int quic_inet_accept(struct socket *sock, struct socket *newsock,
 	if (sk->sk_state != QUIC_SS_LISTENING)
 		goto out;
 	timeo = sock_rcvtimeo(sk, QUIC_ACCEPT_FLAGS & O_NONBLOCK);
+again:
 	while (list_empty(&qs->reqs)) {
 		err = -EAGAIN;
 		if (!timeo)
@@ -322,7 +323,9 @@ static int quic_inet_accept(struct socket *sock, struct socket *newsock,
 	list_del(&req->list);
 	sk_acceptq_removed(sk);
 
-	/* a socket made the way socket() makes one, moved to @newsock */
+	/* a socket made the way socket() makes one, moved to @newsock
+	 * once its first Initial proved to be a real one
+	 */
 	err = __sock_create(sock_net(sk), sk->sk_family, sk->sk_type,
 			    IPPROTO_QUIC, &tmp, QUIC_ACCEPT_KERN);
 	if (err) {
@@ -330,15 +333,24 @@ static int quic_inet_accept(struct socket *sock, struct socket *newsock,
 		goto out;
 	}
 	nsk = tmp->sk;
+	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
+	err = quic_accept_setup(sk, nsk, req);
+	quic_request_free(req);
+	if (err || !quic_cstream_readable(&quic_sk(nsk)->cs[QUIC_PNS_INITIAL])) {
+		/* no ClientHello came out of it: drop it without a word */
+		nsk->sk_state = QUIC_SS_CLOSED;
+		release_sock(nsk);
+		sock_release(tmp);
+		if (err == -ENOMEM)
+			goto out;
+		goto again;
+	}
+	release_sock(nsk);
 	sock_graft(nsk, newsock);
 	tmp->sk = NULL;
 	sock_release(tmp);
 	newsock->state = SS_CONNECTED;
-
-	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
-	err = quic_accept_setup(sk, nsk, req);
-	release_sock(nsk);
-	quic_request_free(req);
+	err = 0;
 out:
 	release_sock(sk);
 	return err;

@@ -4,6 +4,8 @@
  * /proc/net/quic listings, and the calls an unconnected socket refuses.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -235,10 +237,51 @@ int main(void)
 		      ENOTCONN);
 		T_ERR("shutdown_unconnected", shutdown(a, SHUT_RDWR),
 		      ENOTCONN);
-		/* connect() and listen() arrive with the handshake */
-		T_ERR("connect_not_yet", connect(a, (struct sockaddr *)&peer,
-						 sizeof(peer)), EOPNOTSUPP);
-		T_ERR("listen_not_yet", listen(a, 8), EOPNOTSUPP);
+		struct sockaddr_in zero = sin4("127.0.0.1", 0);
+		struct sockaddr_in6 six = sin6("::1", 443);
+
+		T_ERR("accept_not_listening", accept(a, NULL, NULL), EINVAL);
+		T_ERR("connect_port_zero", connect(a, (struct sockaddr *)&zero,
+						   sizeof(zero)), EINVAL);
+		T_ERR("connect_wrong_family", connect(a,
+			(struct sockaddr *)&six, sizeof(six)), EAFNOSUPPORT);
+		T_ERR("connect_short_addr", connect(a, (struct sockaddr *)&peer,
+						    4), EINVAL);
+		/* connect() sends nothing: the ClientHello from userspace
+		 * starts the handshake
+		 */
+		T_OK("connect_starts", connect(a, (struct sockaddr *)&peer,
+					       sizeof(peer)));
+		T_ERR("connect_twice", connect(a, (struct sockaddr *)&peer,
+					       sizeof(peer)), EISCONN);
+		T_ERR("listen_connected", listen(a, 8), EINVAL);
+		T_ERR("getpeername_connecting",
+		      getpeername(a, (struct sockaddr *)&a4, &len), ENOTCONN);
+		T_ERR("send_before_handshake", send(a, &byte, 1, MSG_DONTWAIT),
+		      EAGAIN);
+		T_ERR("recv_before_handshake", recv(a, &byte, 1, MSG_DONTWAIT),
+		      EAGAIN);
+	}
+	close(a);
+
+	/* a listening socket */
+	a = quic4();
+	{
+		struct sockaddr_in peer = sin4("127.0.0.1", 443);
+		socklen_t len = sizeof(a4);
+		int fl;
+
+		T_OK("listen_unbound_autobinds", listen(a, 8));
+		T_OK("listen_getsockname", getsockname(a,
+			(struct sockaddr *)&a4, &len));
+		T_EQ("listen_port_chosen", a4.sin_port != 0, 1);
+		T_OK("listen_again_sets_backlog", listen(a, 16));
+		T_ERR("connect_listening", connect(a, (struct sockaddr *)&peer,
+						   sizeof(peer)), EINVAL);
+		fl = fcntl(a, F_GETFL);
+		fcntl(a, F_SETFL, fl | O_NONBLOCK);
+		T_ERR("accept_nonblocking_empty", accept(a, NULL, NULL),
+		      EAGAIN);
 	}
 	close(a);
 	return t_exit();
