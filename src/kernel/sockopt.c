@@ -404,6 +404,37 @@ static int quic_put(char __user *optval, int __user *optlen, int ulen,
 	return 0;
 }
 
+/* QUIC_SOCKOPT_STREAM_OPEN: open the next stream of a type (stream_id -1,
+ * MSG_QUIC_STREAM_UNI in stream_flags for a unidirectional one) or the
+ * named one, and return its ID
+ */
+static int quic_sock_stream_open(struct sock *sk, char __user *optval,
+				 int __user *optlen, int len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream_info si;
+	struct quic_stream *s;
+	s64 id;
+	int err;
+
+	if (len < (int)sizeof(si))
+		return -EINVAL;
+	if (copy_from_user(&si, optval, sizeof(si)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	err = quic_stream_send_id(&qs->streams, si.stream_id,
+				  si.stream_flags | MSG_QUIC_STREAM_NEW, &id);
+	if (err)
+		return err;
+	s = quic_stream_open(&qs->streams, id, si.stream_flags, GFP_KERNEL);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	si.stream_id = id;
+	qs->streams.last = id;
+	return quic_put(optval, optlen, len, &si, sizeof(si));
+}
+
 static int quic_do_getsockopt(struct sock *sk, int optname,
 			      char __user *optval, int __user *optlen, int len)
 {
@@ -472,8 +503,9 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 		return err;
 	}
 	case QUIC_SOCKOPT_STREAM_OPEN:
+		return quic_sock_stream_open(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_CONNECTION_ID:
-		/* these act on a connection (issues 5 and 6 bring them) */
+		/* issue 6 brings connection ID management */
 		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
