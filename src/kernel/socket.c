@@ -449,20 +449,22 @@ static bool quic_stream_room(struct quic_stream *s, u32 len)
 #define quic_wait(sk, timeo, pred)					\
 ({									\
 	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
+	struct sock *qw_sk = (sk);					\
+	long *qw_timeo = (timeo);					\
 	int __err = 0;							\
 									\
-	if (!*(timeo))							\
+	if (!*qw_timeo)							\
 		__err = -EAGAIN;					\
 	else if (signal_pending(current))				\
-		__err = sock_intr_errno(*(timeo));			\
+		__err = sock_intr_errno(*qw_timeo);			\
 	else {								\
-		add_wait_queue(sk_sleep(sk), &__wait);			\
-		sk_wait_event(sk, timeo, (pred) || (sk)->sk_err ||	\
-			      (sk)->sk_state == QUIC_SS_CLOSED, &__wait); \
-		remove_wait_queue(sk_sleep(sk), &__wait);		\
-		if ((sk)->sk_err)					\
-			__err = -(sk)->sk_err;				\
-		else if ((sk)->sk_state == QUIC_SS_CLOSED)		\
+		add_wait_queue(sk_sleep(qw_sk), &__wait);		\
+		sk_wait_event(qw_sk, qw_timeo, (pred) || qw_sk->sk_err || \
+			      qw_sk->sk_state == QUIC_SS_CLOSED, &__wait); \
+		remove_wait_queue(sk_sleep(qw_sk), &__wait);		\
+		if (qw_sk->sk_err)					\
+			__err = -qw_sk->sk_err;				\
+		else if (qw_sk->sk_state == QUIC_SS_CLOSED)		\
 			__err = -EPIPE;					\
 	}								\
 	__err;								\

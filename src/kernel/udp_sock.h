@@ -42,6 +42,7 @@ static inline void quic_udp_sock_hold(struct quic_udp_sock *us)
 {
 	refcount_inc(&us->refcnt);
 }
+
 int quic_udp_seq_show_all(struct seq_file *seq, struct net *net);
 
 #endif /* __QUIC_UDP_SOCK_H */
