@@ -10,6 +10,7 @@
 
 #include "compat.h"
 #include "conn.h"
+#include "include/net/quic.h"
 
 #define QUIC_TP_EXT_MAX		4096	/* encoded transport parameters */
 
@@ -390,17 +391,17 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 	return err;
 }
 
-/* Copy @len bytes of @val out; *optlen must have room for all of them.
- * @val is on the stack or kmalloc()ed: the socket's own slab is not a
- * hardened-usercopy region.
+/* Copy @len bytes of @val to the option buffer @optval (kernel memory,
+ * @ulen bytes of room) and set *@optlen; all of it must fit.
  */
-static int quic_put(char __user *optval, int __user *optlen, int ulen,
-		    const void *val, int len)
+static int quic_put(void *optval, int *optlen, int ulen, const void *val,
+		    int len)
 {
 	if (ulen < len)
 		return -EINVAL;
-	if (put_user(len, optlen) || copy_to_user(optval, val, len))
-		return -EFAULT;
+	if (len)
+		memcpy(optval, val, len);
+	*optlen = len;
 	return 0;
 }
 
@@ -408,8 +409,7 @@ static int quic_put(char __user *optval, int __user *optlen, int ulen,
  * MSG_QUIC_STREAM_UNI in stream_flags for a unidirectional one) or the
  * named one, and return its ID
  */
-static int quic_sock_stream_open(struct sock *sk, char __user *optval,
-				 int __user *optlen, int len)
+static int quic_sock_stream_open(struct sock *sk, void *optval, int *optlen, int len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream_info si;
@@ -419,8 +419,7 @@ static int quic_sock_stream_open(struct sock *sk, char __user *optval,
 
 	if (len < (int)sizeof(si))
 		return -EINVAL;
-	if (copy_from_user(&si, optval, sizeof(si)))
-		return -EFAULT;
+	memcpy(&si, optval, sizeof(si));
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return -ENOTCONN;
 	err = quic_stream_send_id(&qs->streams, si.stream_id,
@@ -436,7 +435,7 @@ static int quic_sock_stream_open(struct sock *sk, char __user *optval,
 }
 
 static int quic_do_getsockopt(struct sock *sk, int optname,
-			      char __user *optval, int __user *optlen, int len)
+			      void *optval, int *optlen, int len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
@@ -446,8 +445,7 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 
 		if (len < (int)sizeof(e))
 			return -EINVAL;
-		if (copy_from_user(&e, optval, sizeof(e)))
-			return -EFAULT;
+		memcpy(&e, optval, sizeof(e));
 		if (e.type == QUIC_EVENT_NONE || e.type >= QUIC_EVENT_MAX)
 			return -EINVAL;
 		e.on = !!(qs->events & BIT(e.type));
@@ -459,8 +457,7 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 		/* the caller says in ->remote which set it wants */
 		if (len < (int)sizeof(p))
 			return -EINVAL;
-		if (copy_from_user(&p, optval, sizeof(p)))
-			return -EFAULT;
+		memcpy(&p, optval, sizeof(p));
 		if (p.remote > 1)
 			return -EINVAL;
 		p = p.remote ? qs->remote : qs->local;
@@ -517,10 +514,54 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 	return -ENOPROTOOPT;
 }
 
+#define QUIC_GETSOCKOPT_MAX	16384	/* the largest option value */
+
+/**
+ * quic_kernel_getsockopt - getsockopt(SOL_QUIC) for kernel callers
+ * @sk: a QUIC socket
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: kernel buffer: input for the options that take one, output
+ * @optlen: in: room at @optval; out: bytes written
+ *
+ * Return: 0 or a negative errno, as getsockopt(2) reports it.
+ */
+int quic_kernel_getsockopt(struct sock *sk, int optname, void *optval,
+			   unsigned int *optlen)
+{
+	int len = min_t(unsigned int, *optlen, INT_MAX), out = 0, err;
+
+	lock_sock(sk);
+	err = quic_do_getsockopt(sk, optname, optval, &out, len);
+	release_sock(sk);
+	if (!err)
+		*optlen = out;
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_kernel_getsockopt);
+
+/**
+ * quic_kernel_setsockopt - setsockopt(SOL_QUIC) for kernel callers
+ * @sk: a QUIC socket
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: kernel buffer with the value
+ * @optlen: its length
+ *
+ * Return: 0 or a negative errno, as setsockopt(2) reports it.
+ */
+int quic_kernel_setsockopt(struct sock *sk, int optname, void *optval,
+			   unsigned int optlen)
+{
+	return quic_setsockopt(sk, SOL_QUIC, optname, KERNEL_SOCKPTR(optval),
+			       optlen);
+}
+EXPORT_SYMBOL_GPL(quic_kernel_setsockopt);
+
 int quic_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen)
 {
+	unsigned int klen;
 	int len, err;
+	void *kbuf;
 
 	if (level != SOL_QUIC) {
 		if (sk->sk_family == AF_INET6)
@@ -532,9 +573,24 @@ int quic_getsockopt(struct sock *sk, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-
-	lock_sock(sk);
-	err = quic_do_getsockopt(sk, optname, optval, optlen, len);
-	release_sock(sk);
+	/* the value goes through a kernel buffer: kernel callers share the
+	 * code, and the socket's slab never meets hardened usercopy
+	 */
+	klen = min_t(int, len, QUIC_GETSOCKOPT_MAX);
+	kbuf = kzalloc(klen ?: 1, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(kbuf, optval, klen))
+		goto out;
+	err = quic_kernel_getsockopt(sk, optname, kbuf, &klen);
+	if (err)
+		goto out;
+	err = -EFAULT;
+	if (put_user(klen, optlen) || copy_to_user(optval, kbuf, klen))
+		goto out;
+	err = 0;
+out:
+	kfree(kbuf);
 	return err;
 }
