@@ -26,6 +26,7 @@ tests: lib
 	$(MAKE) -C tests
 	$(MAKE) -C tools/examples
 	$(MAKE) -C tools/h3
+	$(if $(wildcard tools/quic-handshaked/Makefile),$(MAKE) -C tools/quic-handshaked)
 
 module-install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/src/kernel INSTALL_MOD_DIR=updates \
@@ -80,6 +81,8 @@ clean:
 	-$(MAKE) -C tests clean
 	-$(MAKE) -C tools/examples clean
 	-$(MAKE) -C tools/h3 clean
+	$(if $(wildcard tools/quic-handshaked/Makefile),$(MAKE) -C tools/quic-handshaked clean || true)
+	$(if $(wildcard tests/kmod/Makefile),$(MAKE) -C tests/kmod clean || true)
 	-$(MAKE) -C tests/unit clean
 	rm -rf build/out build/man build/rpm build/deb
 

@@ -132,7 +132,9 @@ build_in_root() {
 		mount -t proc proc '$root/proc' &&
 		exec chroot '$root' /bin/sh -c 'cd /opt/quic && make clean >/dev/null 2>&1; \
 			make module KVER=$kver KDIR=/usr/src/linux-headers-$kver W=1 && \
-			make lib tests'" >"$root/../build.log" 2>&1 ||
+			make lib tests && \
+			{ [ ! -f tests/kmod/Makefile ] || \
+			  make -C tests/kmod KDIR=/usr/src/linux-headers-$kver; }'" >"$root/../build.log" 2>&1 ||
 		{ tail -n 40 "$root/../build.log" >&2; die "build in the $kver root failed (log: $root/../build.log)"; }
 	if grep -E 'warning:' "$root/../build.log" >&2; then
 		die "the build for $kver has warnings (log: $root/../build.log)"
