@@ -28,21 +28,38 @@
 #                                      ClientHello unparsable: some reply (the
 #                                      control that the Initials above were
 #                                      well-formed and dropped for their flaw)
+#   malformed_crypto_truncated         a valid 1200-byte Initial: PADDING, then
+#                                      a CRYPTO frame whose Length (1000) runs
+#                                      past the packet: a server Initial with
+#                                      CONNECTION_CLOSE FRAME_ENCODING_ERROR
+#   malformed_crypto_beyond_limit      CRYPTO at offset 70000, past the 64 KiB
+#                                      CRYPTO buffer: CONNECTION_CLOSE
+#                                      CRYPTO_BUFFER_EXCEEDED
+#   malformed_frame_not_allowed        a tiny CRYPTO frame, then a STREAM frame
+#                                      (not allowed in Initials): CONNECTION_
+#                                      CLOSE PROTOCOL_VIOLATION
+#                                      (each with fresh IDs, a DCID of 8 to 20
+#                                      bytes; the close is read by opening the
+#                                      reply with the server Initial keys;
+#                                      no close within 5 s is a FAIL)
 #   malformed_server_still_serves      a normal PSK client gets its echo
 #   malformed_no_socket_leak           /proc/net/quic/sks is back at its
 #                                      baseline once everything is closed
+#                                      (the closed probes included)
 #
 # Initials are protected with the RFC 9001 Initial keys by a small pure-Python
 # AES-128-GCM (no python3-cryptography needed; checked against the RFC 9001
-# key vectors before use). Run by tests/run.sh from tests/ as root; every
-# case is SKIP while the module has no listen() (EOPNOTSUPP).
+# key vectors, and the opening of replies against the RFC 9001 A.3 server
+# Initial, before use). Run by tests/run.sh from tests/ as root; every case
+# is SKIP while the module has no listen() (EOPNOTSUPP).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(cd .. && pwd)
 client=$top/tools/examples/quic-echo-client
 server=$top/tools/examples/quic-echo-server
 probes="garbage long_header_truncated initial_undecryptable initial_small
-	unknown_version_small version_negotiation no_junk_accepted initial_bad_clienthello"
+	unknown_version_small version_negotiation no_junk_accepted initial_bad_clienthello
+	crypto_truncated crypto_beyond_limit frame_not_allowed"
 cases="$probes server_still_serves no_socket_leak"
 failed=0
 
@@ -198,11 +215,17 @@ def _expand_label(secret, label, length):
 
 SALT_V1 = bytes.fromhex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a")
 
-def client_keys(dcid):
+def initial_keys(dcid, label):
     initial = hmac.new(SALT_V1, dcid, hashlib.sha256).digest()
-    client = _expand_label(initial, b"client in", 32)
-    return (_expand_label(client, b"quic key", 16), _expand_label(client, b"quic iv", 12),
-            _expand_label(client, b"quic hp", 16))
+    secret = _expand_label(initial, label, 32)
+    return (_expand_label(secret, b"quic key", 16), _expand_label(secret, b"quic iv", 12),
+            _expand_label(secret, b"quic hp", 16))
+
+def client_keys(dcid):
+    return initial_keys(dcid, b"client in")
+
+def server_keys(dcid):
+    return initial_keys(dcid, b"server in")
 
 def varint(v):
     if v < 0x40:
@@ -211,15 +234,16 @@ def varint(v):
         return struct.pack(">H", 0x4000 | v)
     return struct.pack(">I", 0x80000000 | v)
 
-def client_initial(dcid, scid, frames, size, pn=0):
+def client_initial(dcid, scid, frames, size, pn=0, pad_first=False):
     """A v1 client Initial of exactly size bytes, protected with the Initial
-    keys of dcid: frames, then PADDING."""
+    keys of dcid: frames, then PADDING (PADDING, then frames if pad_first)."""
     key, iv, hp = client_keys(dcid)
     pn_len = 4
     first = bytes([0xc0 | (pn_len - 1)]) + struct.pack(">I", 1) + bytes([len(dcid)]) + dcid + \
         bytes([len(scid)]) + scid + varint(0)
     length = size - len(first) - 2
-    plain = frames.ljust(length - pn_len - 16, b"\x00")
+    room = length - pn_len - 16
+    plain = frames.rjust(room, b"\x00") if pad_first else frames.ljust(room, b"\x00")
     hdr = first + struct.pack(">H", 0x4000 | length) + pn.to_bytes(pn_len, "big")
     nonce = bytes(a ^ b for a, b in zip(iv, pn.to_bytes(12, "big")))
     ct = gcm_encrypt(key, nonce, plain, hdr)
@@ -234,6 +258,142 @@ def client_initial(dcid, scid, frames, size, pn=0):
 def crypto_frame(data):
     return b"\x06" + varint(0) + varint(len(data)) + data
 
+def get_varint(b, i):
+    """The varint at b[i] and the index after it; IndexError if cut short."""
+    n = 1 << (b[i] >> 6)
+    if i + n > len(b):
+        raise IndexError("varint cut short")
+    v = b[i] & 0x3f
+    for x in b[i + 1:i + n]:
+        v = v << 8 | x
+    return v, i + n
+
+def gcm_decrypt(key, nonce, data, aad):
+    """AES-128-GCM open of ciphertext + tag: the plaintext, or None if the tag
+    is wrong (checked by sealing the plaintext again)."""
+    if len(data) < 16:
+        return None
+    w, ct = aes_key(key), bytes(data[:-16])
+    plain = bytearray()
+    for i in range(0, len(ct), 16):
+        ks = aes_block(w, nonce + struct.pack(">I", 2 + i // 16))
+        plain += bytes(a ^ b for a, b in zip(ct[i:i + 16], ks))
+    plain = bytes(plain)
+    return plain if hmac.compare_digest(gcm_encrypt(key, nonce, plain, aad), bytes(data)) else None
+
+PKT_TYPES = ("Initial", "0-RTT", "Handshake", "Retry")
+
+def open_initials(dgram, keys):
+    """The v1 Initial packets of a datagram opened with keys (key, iv, hp):
+    ([(packet number, payload)], [what else was there, as text])."""
+    key, iv, hp = keys
+    out, notes, i, b = [], [], 0, dgram
+    try:
+        while i < len(b):
+            if not b[i] & 0x80:
+                notes.append(f"a short-header packet ({len(b) - i} bytes)")
+                break
+            (ver,) = struct.unpack(">I", b[i + 1:i + 5])
+            if ver != 1:
+                notes.append(f"a long-header packet of version 0x{ver:08x}")
+                break
+            ptype = (b[i] >> 4) & 3
+            j = i + 5
+            j += 1 + b[j]          # DCID
+            j += 1 + b[j]          # SCID
+            if ptype == 3:
+                notes.append("a Retry packet")
+                break
+            if ptype == 0:
+                tl, j = get_varint(b, j)
+                j += tl
+            ln, j = get_varint(b, j)
+            end = j + ln
+            if end > len(b) or ln < 20:
+                notes.append(f"a {PKT_TYPES[ptype]} packet whose Length {ln} does not fit the datagram")
+                break
+            if ptype != 0:
+                notes.append(f"a {PKT_TYPES[ptype]} packet")
+                i = end
+                continue
+            mask = aes_block(aes_key(hp), b[j + 4:j + 20])
+            first = b[i] ^ (mask[0] & 0x0f)
+            pn_len = (first & 3) + 1
+            pnb = bytes(x ^ m for x, m in zip(b[j:j + pn_len], mask[1:]))
+            # RFC 9000 A.3 with nothing received yet (expected 0): the
+            # truncated number is the packet number
+            pn = int.from_bytes(pnb, "big")
+            nonce = bytes(a ^ c for a, c in zip(iv, pn.to_bytes(12, "big")))
+            plain = gcm_decrypt(key, nonce, b[j + pn_len:end], bytes([first]) + b[i + 1:j] + pnb)
+            if plain is None:
+                notes.append(f"an Initial (packet number {pn}) that does not decrypt")
+            else:
+                out.append((pn, plain))
+            i = end
+    except (IndexError, struct.error):
+        notes.append(f"a packet cut short at byte {i}")
+    return out, notes
+
+FRAME_NAMES = {0x00: "PADDING", 0x01: "PING", 0x02: "ACK", 0x03: "ACK_ECN", 0x06: "CRYPTO",
+               0x1c: "CONNECTION_CLOSE", 0x1d: "CONNECTION_CLOSE_APP"}
+ERRORS = {0x00: "NO_ERROR", 0x01: "INTERNAL_ERROR", 0x03: "FLOW_CONTROL_ERROR",
+          0x05: "STREAM_STATE_ERROR", 0x07: "FRAME_ENCODING_ERROR",
+          0x08: "TRANSPORT_PARAMETER_ERROR", 0x0a: "PROTOCOL_VIOLATION",
+          0x0d: "CRYPTO_BUFFER_EXCEEDED"}
+
+def errname(e):
+    if e in ERRORS:
+        return f"0x{e:02x} ({ERRORS[e]})"
+    if 0x100 <= e <= 0x1ff:
+        return f"0x{e:x} (CRYPTO_ERROR, TLS alert {e - 0x100})"
+    return f"0x{e:02x}"
+
+def parse_frames(p):
+    """The frames of a decrypted payload as (type, fields) up to the first
+    CONNECTION_CLOSE; fields of a close: (error code, frame type or None,
+    reason). Stops with ("?", why) at anything it cannot walk past."""
+    out, i = [], 0
+    try:
+        while i < len(p):
+            t, i = get_varint(p, i)
+            if t == 0x00:
+                while i < len(p) and p[i] == 0:
+                    i += 1
+                out.append((t, None))
+            elif t == 0x01:
+                out.append((t, None))
+            elif t in (0x02, 0x03):
+                _, i = get_varint(p, i)                    # largest acknowledged
+                _, i = get_varint(p, i)                    # ACK delay
+                count, i = get_varint(p, i)
+                for _ in range(1 + 2 * count + (3 if t == 0x03 else 0)):
+                    _, i = get_varint(p, i)                # ranges, ECN counts
+                out.append((t, None))
+            elif t == 0x06:
+                _, i = get_varint(p, i)
+                n, i = get_varint(p, i)
+                i += n
+                out.append((t, None))
+            elif t in (0x1c, 0x1d):
+                err, i = get_varint(p, i)
+                ft = None
+                if t == 0x1c:
+                    ft, i = get_varint(p, i)
+                n, i = get_varint(p, i)
+                out.append((t, (err, ft, bytes(p[i:i + n]))))
+                return out
+            else:
+                out.append(("?", f"frame type 0x{t:02x}"))
+                return out
+            if i > len(p):
+                raise IndexError
+    except IndexError:
+        out.append(("?", "a frame cut short"))
+    return out
+
+def frames_text(frames):
+    return ", ".join(f if t == "?" else FRAME_NAMES[t] for t, f in frames) or "no frames"
+
 # --- the probes ---
 
 # the crypto above, checked first: FIPS-197 C.1 and RFC 9001 A.1
@@ -242,6 +402,15 @@ assert aes_block(aes_key(bytes(range(16))), bytes.fromhex("00112233445566778899a
 assert [k.hex() for k in client_keys(bytes.fromhex("8394c8f03e515708"))] == [
     "1f369613dd76d5467730efcbe3b1a22d", "fa044b2f42a3fd3b46fb255c",
     "9f50449e04a0e810283a1e9933adedd2"], "RFC 9001 Initial keys self-test"
+# RFC 9001 A.3: the server's Initial, opened with the server keys
+rfc_srv, _ = open_initials(bytes.fromhex(
+    "cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a"
+    "5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3"
+    "dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84"
+    "022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4"
+    "2158407dd074ee"), server_keys(bytes.fromhex("8394c8f03e515708")))
+assert len(rfc_srv) == 1 and rfc_srv[0][0] == 1 and len(rfc_srv[0][1]) == 99 and \
+    rfc_srv[0][1][:16].hex() == "02000000000600405a020000560303ee", "RFC 9001 server Initial self-test"
 host, port, sks = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 fam = socket.AF_INET6 if ":" in host else socket.AF_INET
 
@@ -400,6 +569,59 @@ elif not (r[0] & 0x80) or struct.unpack(">I", r[1:5])[0] != 1:
 else:
     print(f"INFO {name}: {len(r)}-byte reply, packet type {(r[0] >> 4) & 3}")
     result(name, True)
+
+def expect_close(name, frames, want, pad_first=False):
+    """Send a valid 1200-byte Initial (fresh IDs, a DCID of 8 to 20 bytes)
+    carrying frames; PASS if an Initial from the server, opened with the
+    server Initial keys of that DCID, has a CONNECTION_CLOSE (0x1c) with
+    error code want (after PADDING and ACK frames) within 5 s."""
+    dcid, scid = rnd(8 + rnd(1)[0] % 13), rnd(8)
+    keys = server_keys(dcid)
+    got = []
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    try:
+        s.sendto(client_initial(dcid, scid, frames, 1200, pad_first=pad_first), (host, port))
+        end = time.monotonic() + 5.0
+        while time.monotonic() < end:
+            if not select.select([s], [], [], max(0, end - time.monotonic()))[0]:
+                break
+            d = s.recv(65536)
+            pkts, notes = open_initials(d, keys)
+            parts = []
+            for pn, payload in pkts:
+                fr = parse_frames(payload)
+                parts.append(f"Initial {pn}: {frames_text(fr)}")
+                t, f = fr[-1] if fr else (None, None)
+                if t not in (0x1c, 0x1d):
+                    continue
+                err, ft, reason = f
+                why = f", reason {reason.decode('utf-8', 'replace')!r}" if reason else ""
+                if t == 0x1d:
+                    result(name, False, f"CONNECTION_CLOSE of the application type (0x1d) in an "
+                           f"Initial: error {errname(err)}{why}; expected 0x1c with {errname(want)}")
+                elif err != want:
+                    result(name, False, f"CONNECTION_CLOSE with error {errname(err)} (frame type "
+                           f"0x{ft:02x}{why}); expected {errname(want)}")
+                else:
+                    print(f"INFO {name}: CONNECTION_CLOSE {errname(err)}, frame type 0x{ft:02x}{why}")
+                    result(name, True)
+                return
+            got.append(f"{len(d)} bytes: " + "; ".join(parts + notes))
+    finally:
+        s.close()
+    result(name, False, f"no CONNECTION_CLOSE in 5 s; received {' | '.join(got)}" if got
+           else "no reply in 5 s")
+
+# valid Initials with a bad frame: each must be answered by a
+# CONNECTION_CLOSE with the right transport error (RFC 9000 12.4, 19.6, 7.5)
+# in an Initial. PADDING goes first where the bad frame has to be last.
+expect_close("malformed_crypto_truncated",      # Length 1000, 10 bytes of data
+             b"\x06" + varint(0) + varint(1000) + rnd(10), 0x07, pad_first=True)
+expect_close("malformed_crypto_beyond_limit",   # past the 64 KiB CRYPTO buffer
+             b"\x06" + varint(70000) + varint(10) + rnd(10), 0x0d)
+expect_close("malformed_frame_not_allowed",     # STREAM (0x08: to the end) in an Initial
+             crypto_frame(b"\x01\x00\x01\x00\x03\x03") + b"\x08" + varint(0) + rnd(4), 0x0a,
+             pad_first=True)
 PY
 cat "$tmp/probe.out"
 for c in $probes; do
