@@ -3,12 +3,18 @@
 # downloads from gtlsserver, and gtlsclient downloads from our quic-h3-server,
 # over IPv4 and IPv6; a 1 MB and a 1 KB random file must arrive with the
 # right SHA-256. gtlsclient exits 0 even on a 404 or a handshake timeout, so
-# the downloaded files are what is judged. tests/run.sh runs this as root
-# from tests/; QUIC_H3_DIR overrides where the two programs are.
+# the downloaded files are what is judged. Then ngtcp2_handshake_repeat:
+# tools/examples/quic-echo-client makes 100 handshakes in a row (X.509,
+# verified against the test CA and "localhost", ALPN h3, no data) with
+# gtlsserver over 127.0.0.1; all must succeed, and an INFO line
+# (ngtcp2_handshake_median) gives its min/median/max handshake times.
+# tests/run.sh runs this as root from tests/; QUIC_H3_DIR overrides where
+# the two h3 programs are.
 set -u
 tests=$(cd "$(dirname "$0")/.." && pwd)
 tree=$(cd "$tests/.." && pwd)
 h3=${QUIC_H3_DIR:-$tree/tools/h3}
+echo_client=$tree/tools/examples/quic-echo-client
 export LD_LIBRARY_PATH=$tree/src/libquic${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export PATH=$PATH:/usr/sbin:/sbin
 T=60	# every process runs under timeout $T
@@ -18,14 +24,17 @@ h3_client_to_gtlsserver_ipv6 gtlsclient_to_h3_server_ipv6"
 skip_all() {
 	local c
 	for c in $cases; do echo "SKIP interop_$c: $1"; done
+	echo "SKIP ngtcp2_handshake_repeat: $1"
 	exit 0
 }
 
 if ! command -v gtlsserver >/dev/null 2>&1 || ! command -v gtlsclient >/dev/null 2>&1; then
 	skip_all "gtlsserver/gtlsclient not installed (ngtcp2-server, ngtcp2-client)"
 fi
+# the h3 cases need tools/h3; the repeated handshakes only quic-echo-client
+h3_missing=
 if [ ! -x "$h3/quic-h3-client" ] || [ ! -x "$h3/quic-h3-server" ]; then
-	skip_all "$h3/quic-h3-client and quic-h3-server not built (libnghttp3-dev missing?)"
+	h3_missing="$h3/quic-h3-client and quic-h3-server not built (libnghttp3-dev missing?)"
 fi
 
 work=$(mktemp -d /tmp/interop_ngtcp2.XXXXXX) || { echo "FAIL interop_setup: mktemp failed"; exit 1; }
@@ -205,13 +214,64 @@ gtlsclient_to_h3_server() {
 	fi
 }
 
-h3_client_to_gtlsserver h3_client_to_gtlsserver_ipv4 127.0.0.1 127.0.0.1
-gtlsclient_to_h3_server gtlsclient_to_h3_server_ipv4 127.0.0.1 127.0.0.1
-if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
-	h3_client_to_gtlsserver h3_client_to_gtlsserver_ipv6 ::1 '[::1]'
-	gtlsclient_to_h3_server gtlsclient_to_h3_server_ipv6 ::1 '[::1]'
+# --- 100 handshakes of quic-echo-client with gtlsserver ---------------------
+# "handshakes: 100 ok, min A us, median B us, max C us" is the client's last
+# line when all 100 succeeded (tools/examples/quic_echo_client.c)
+handshake_repeat() {
+	local name=ngtcp2_handshake_repeat out=$work/repeat port rc cap summary n_ok
+	mkdir -p "$out"
+	if [ ! -x "$echo_client" ]; then
+		echo "FAIL $name: ${echo_client#"$tree"/} is not built (make tests)"
+		failed=1
+		return
+	fi
+	# tests/run.sh stops the script at 300 s
+	cap=$((285 - SECONDS))
+	[ "$cap" -gt 150 ] && cap=150
+	if [ "$cap" -lt 30 ]; then
+		echo "SKIP $name: out of time (${SECONDS} s used by the cases above)"
+		return
+	fi
+	port=$(free_port) || { echo "FAIL $name: no free UDP port"; failed=1; return; }
+	timeout $((cap + 5)) gtlsserver --no-quic-dump --no-http-dump -d "$work/htdocs" \
+		127.0.0.1 "$port" "$key" "$cert" >"$out/gtlsserver.log" 2>&1 &
+	server=$!
+	if ! wait_udp "$port" "$server"; then
+		stop_server
+		echo "FAIL $name: gtlsserver did not start on 127.0.0.1 port $port: $(last_lines "$out/gtlsserver.log")"
+		failed=1
+		return
+	fi
+	timeout "$cap" "$echo_client" --addr 127.0.0.1 --port "$port" --ca "$ca" --sni localhost \
+		--alpn h3 --no-data --repeat 100 --timeout 60 >"$out/client.log" 2>&1
+	rc=$?
+	stop_server
+	summary=$(grep -m1 '^handshakes: 100 ok, min [0-9]* us, median [0-9]* us, max [0-9]* us$' "$out/client.log")
+	n_ok=$(grep -c '^handshake ok ' "$out/client.log")
+	if [ "$rc" = 0 ] && [ -n "$summary" ] && [ "$n_ok" = 100 ]; then
+		echo "INFO ngtcp2_handshake_median: $summary"
+		echo "PASS $name"
+	elif grep -q 'connect to .*: Operation not supported' "$out/client.log"; then
+		echo "SKIP $name: $(last_lines "$out/client.log" 1)"
+	else
+		[ "$rc" = 124 ] && rc="124 (killed after $cap s)"
+		echo "FAIL $name: quic-echo-client exit $rc after $n_ok handshakes: $(last_lines "$out/client.log") // gtlsserver: $(last_lines "$out/gtlsserver.log" 2)"
+		failed=1
+	fi
+}
+
+if [ -n "$h3_missing" ]; then
+	for c in $cases; do skip "$c" "$h3_missing"; done
 else
-	skip h3_client_to_gtlsserver_ipv6 "no ::1 on lo"
-	skip gtlsclient_to_h3_server_ipv6 "no ::1 on lo"
+	h3_client_to_gtlsserver h3_client_to_gtlsserver_ipv4 127.0.0.1 127.0.0.1
+	gtlsclient_to_h3_server gtlsclient_to_h3_server_ipv4 127.0.0.1 127.0.0.1
+	if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
+		h3_client_to_gtlsserver h3_client_to_gtlsserver_ipv6 ::1 '[::1]'
+		gtlsclient_to_h3_server gtlsclient_to_h3_server_ipv6 ::1 '[::1]'
+	else
+		skip h3_client_to_gtlsserver_ipv6 "no ::1 on lo"
+		skip gtlsclient_to_h3_server_ipv6 "no ::1 on lo"
+	fi
 fi
+handshake_repeat
 exit $failed
