@@ -277,11 +277,7 @@ static int quic_accept_setup(struct sock *lsk, struct sock *sk,
 	quic_set_local(sk, &req->local);
 	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
 	quic_set_peer(sk, &req->peer);
-	err = quic_conn_accept(sk, req);
-	if (err)
-		return err;
-	sk->sk_state = QUIC_SS_ESTABLISHING;
-	return 0;
+	return quic_conn_accept(sk, req);
 }
 
 /* accept(): a connection whose client Initial arrived; the application
@@ -336,7 +332,8 @@ again:
 	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
 	err = quic_accept_setup(sk, nsk, req);
 	quic_request_free(req);
-	if (err || !quic_cstream_readable(&quic_sk(nsk)->cs[QUIC_PNS_INITIAL])) {
+	if (err || nsk->sk_state != QUIC_SS_ESTABLISHING ||
+	    !quic_cstream_readable(&quic_sk(nsk)->cs[QUIC_PNS_INITIAL])) {
 		/* no ClientHello came out of it: drop it without a word */
 		nsk->sk_state = QUIC_SS_CLOSED;
 		release_sock(nsk);
