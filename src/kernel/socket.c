@@ -730,6 +730,29 @@ out:
 	return mask;
 }
 
+/* shutdown() of a listening or connecting socket (inet_shutdown() holds
+ * the socket lock): stop listening, or abandon the handshake
+ */
+static int quic_disconnect(struct sock *sk, int flags)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_request *req, *tmp;
+
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		quic_listen_del(sk);
+		list_for_each_entry_safe(req, tmp, &qs->reqs, list) {
+			list_del(&req->list);
+			sk_acceptq_removed(sk);
+			quic_request_free(req);
+		}
+	} else if (qs->dcids.active && sk->sk_state != QUIC_SS_CLOSED) {
+		quic_conn_close_user(sk);
+	}
+	sk->sk_state = QUIC_SS_CLOSED;
+	sk->sk_state_change(sk);
+	return 0;
+}
+
 static int quic_hash(struct sock *sk)
 {
 	return 0;
@@ -752,6 +775,7 @@ static void quic_unhash(struct sock *sk)
 	.hash		= quic_hash,			\
 	.unhash		= quic_unhash,			\
 	.backlog_rcv	= quic_backlog_rcv,		\
+	.disconnect	= quic_disconnect,		\
 	.no_autobind	= true
 
 struct proto quic_prot = {
