@@ -552,6 +552,16 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	err = quic_cmsg_parse(msg, &hs, &si);
 	if (err)
 		goto out;
+	if (sk->sk_err) {
+		err = sock_error(sk);
+		goto out;
+	}
+	/* after shutdown() or the end of the connection, as TCP (no
+	 * SIGPIPE: see quic(7))
+	 */
+	err = -EPIPE;
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		goto out;
 	if (hs)
 		err = quic_send_handshake(sk, msg, len, hs->crypto_level);
 	else if (!quic_sk(sk)->dcids.active)

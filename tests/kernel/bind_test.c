@@ -267,6 +267,10 @@ int main(void)
 		      EAGAIN);
 		T_ERR("recv_before_handshake", recv(a, &byte, 1, MSG_DONTWAIT),
 		      EAGAIN);
+		/* shutdown() abandons the handshake */
+		T_OK("shutdown_connecting", shutdown(a, SHUT_RDWR));
+		T_ERR("send_after_shutdown", send(a, &byte, 1, MSG_DONTWAIT),
+		      EPIPE);
 	}
 	close(a);
 
@@ -288,6 +292,9 @@ int main(void)
 		fcntl(a, F_SETFL, fl | O_NONBLOCK);
 		T_ERR("accept_nonblocking_empty", accept(a, NULL, NULL),
 		      EAGAIN);
+		/* shutdown() stops listening */
+		T_OK("shutdown_listening", shutdown(a, SHUT_RDWR));
+		T_ERR("accept_after_shutdown", accept(a, NULL, NULL), EINVAL);
 	}
 	close(a);
 	return t_exit();
