@@ -27,6 +27,7 @@ enum {
 	QUIC_REC_HS_DONE,
 	QUIC_REC_MAX_DATA,
 	QUIC_REC_MAX_STREAM_DATA,
+	QUIC_REC_MAX_STREAMS,
 };
 
 /* what a sent packet carried that must be resent when lost */
@@ -205,6 +206,9 @@ static void quic_rec_lost(struct sock *sk, int pns,
 		break;
 	case QUIC_REC_MAX_DATA:
 		qs->streams.max_data_send = true;
+		break;
+	case QUIC_REC_MAX_STREAMS:
+		qs->streams.max_streams_send |= r->id;
 		break;
 	case QUIC_REC_MAX_STREAM_DATA:
 		s = quic_stream_find(&qs->streams, r->id);
@@ -507,6 +511,23 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			ae = true;
 			clear_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
 			quic_pkt_rec_add(pkt, QUIC_REC_HS_DONE, 0, 0, 0, false);
+		}
+		for (n = 1; n <= 2; n++) {
+			if (!(qs->streams.max_streams_send & n))
+				continue;
+			memset(&f, 0, sizeof(f));
+			f.type = n == 1 ? QUIC_FRAME_MAX_STREAMS_BIDI :
+					  QUIC_FRAME_MAX_STREAMS_UNI;
+			f.max.max = n == 1 ? qs->streams.peer_bidi :
+					     qs->streams.peer_uni;
+			exp = quic_put_frame(p + used, room - used, &f);
+			if (!exp)
+				continue;
+			used += exp;
+			ae = true;
+			qs->streams.max_streams_send &= ~n;
+			quic_pkt_rec_add(pkt, QUIC_REC_MAX_STREAMS, n, 0, 0,
+					 false);
 		}
 		if (qs->streams.max_data_send) {
 			memset(&f, 0, sizeof(f));

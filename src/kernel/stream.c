@@ -96,6 +96,26 @@ void quic_streams_set_remote(struct quic_stream_table *t)
 					    quic_stream_send_initial(t, s->id));
 }
 
+/* a stream the peer opened is gone: give it credit for a new one, in
+ * batches of half the limit (RFC 9000 4.6)
+ */
+static void quic_stream_credit(struct quic_stream_table *t, s64 id)
+{
+	bool uni = id & QUIC_STREAM_UNI;
+	u64 *closed = uni ? &t->peer_closed_uni : &t->peer_closed_bidi;
+	u64 *limit = uni ? &t->peer_uni : &t->peer_bidi;
+	u64 batch = (uni ? t->local->max_streams_uni :
+			   t->local->max_streams_bidi) / 2 ?: 1;
+
+	if (quic_stream_local(t, id) || ++*closed < batch)
+		return;
+	if (*limit + *closed > QUIC_MAX_STREAMS_LIMIT)
+		return;
+	*limit += *closed;
+	*closed = 0;
+	t->max_streams_send |= uni ? 2 : 1;
+}
+
 static void quic_stream_free(struct quic_stream_table *t, struct quic_stream *s)
 {
 	hlist_del(&s->node);
@@ -464,7 +484,8 @@ int quic_stream_queue(struct quic_stream_table *t, struct quic_stream *s,
 
 bool quic_stream_send_pending(const struct quic_stream_table *t)
 {
-	return !list_empty(&t->send) || t->max_data_send;
+	return !list_empty(&t->send) || t->max_data_send ||
+	       t->max_streams_send;
 }
 
 static bool quic_stream_fin_due(const struct quic_stream *s)
@@ -597,5 +618,6 @@ void quic_stream_try_free(struct quic_stream_table *t, struct quic_stream *s)
 	if (quic_stream_has_send(t, s->id) &&
 	    (!s->fin_acked || !quic_cstream_all_acked(&s->data)))
 		return;
+	quic_stream_credit(t, s->id);
 	quic_stream_free(t, s);
 }

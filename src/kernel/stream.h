@@ -72,6 +72,10 @@ struct quic_stream {
  * @peer_opened_bidi: bidirectional streams the peer opened so far
  * @peer_opened_uni: unidirectional streams the peer opened so far
  * @max_data_send: a MAX_DATA frame is due
+ * @peer_closed_bidi: the peer's bidirectional streams freed since the
+ *	last MAX_STREAMS_BIDI raised @peer_bidi
+ * @peer_closed_uni: the same for unidirectional streams
+ * @max_streams_send: MAX_STREAMS frames due, bit 0 bidi, bit 1 uni
  * @rmem: account of received data
  * @wmem: account of queued data
  * @local: our transport parameters (stream windows)
@@ -98,6 +102,9 @@ struct quic_stream_table {
 	u64 peer_opened_bidi;
 	u64 peer_opened_uni;
 	bool max_data_send;
+	u64 peer_closed_bidi;
+	u64 peer_closed_uni;
+	u8 max_streams_send;
 	struct quic_mem *rmem;
 	struct quic_mem *wmem;
 	const struct quic_transport_param *local;
