@@ -29,10 +29,12 @@
  *   the socket's timeouts.
  * - tls_client_hello_psk() fails with -EINVAL unless ta_num_peerids is
  *   1..5, but it does not look at the serials: it passes them to the agent.
- *   Our agent takes the key from its configuration, so one serial is sent,
- *   psk_key, 0 (TLS_NO_PEERID) by default; upstream tlshd would need the
- *   serial of a key it can read. tls_server_hello_psk() sends
- *   ta_my_peerids[0] whatever ta_num_peerids says.
+ *   So one serial is sent, psk_key, 0 (TLS_NO_PEERID) by default:
+ *   quic-handshaked takes the key material from its psk_file, with the
+ *   identity named by the description of the key psk_key names, else the
+ *   first one; upstream tlshd would need the serial of a key it can read.
+ *   tls_server_hello_psk() sends ta_my_peerids[0] whatever ta_num_peerids
+ *   says.
  * - x509: ta_my_cert and ta_my_privkey may be 0 (TLS_NO_CERT,
  *   TLS_NO_PRIVKEY: the agent uses its configured ones); ta_peername is the
  *   name the client verifies.
