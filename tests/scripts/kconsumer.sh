@@ -62,6 +62,7 @@ agent_skip=
 tmp=$(mktemp -d) || exit 1
 pids=
 agent_pid=
+agent_mark=0
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	local p
@@ -103,34 +104,39 @@ fail() {
 }
 param() { cat "/sys/module/quic_sample/parameters/$1" 2>/dev/null; }
 
-# A NETLINK_GENERIC socket of the agent (Eth 16 in /proc/net/netlink, found
-# by inode): it joins the "tlshd" group right after making it
-agent_has_genl() {
-	local f l inodes=" "
-	for f in /proc/"$agent_pid"/fd/*; do
-		l=$(readlink "$f" 2>/dev/null) || continue
-		case "$l" in socket:\[*\]) inodes="$inodes${l//[^0-9]/} " ;; esac
-	done
-	awk -v list="$inodes" '$2 == 16 && index(list, " " $10 " ") { found = 1 }
-		END { exit !found }' /proc/net/netlink
-}
+# the agent says "ready: waiting for handshake requests" once it is in the
+# "tlshd" multicast group
+ready_lines() { grep -c 'ready: waiting for handshake requests' "$alog"; }
 
 start_agent() {
-	local _
-	echo "--- agent started" >>"$alog"
+	local _ n
+	n=$(ready_lines)
 	"$agent" -f -c "$tmp/agent.conf" >>"$alog" 2>&1 &
 	agent_pid=$!
-	for _ in $(seq 50); do
+	for _ in $(seq 100); do
+		[ "$(ready_lines)" -gt "$n" ] && return 0
 		kill -0 "$agent_pid" 2>/dev/null || break
-		if agent_has_genl; then
-			sleep 0.3
-			return 0
-		fi
 		sleep 0.1
 	done
-	kill -0 "$agent_pid" 2>/dev/null && return 0	# up; the first case will tell
-	wait "$agent_pid" 2>/dev/null
-	agent_pid=
+	stop_agent
+	return 1
+}
+
+# agent_logged NAME REGEX...: every REGEX matches a line the agent logged
+# since the case began (agent_mark); prints FAIL and returns 1 otherwise.
+# One line per request: "quic-handshaked: request N: client psk -> ok"
+agent_logged() {
+	local name=$1 p i ok
+	shift
+	for ((i = 0; i < 20; i++)); do
+		ok=1
+		for p in "$@"; do
+			tail -n +$((agent_mark + 1)) "$alog" | grep -qE -- "$p" || ok=
+		done
+		[ -n "$ok" ] && return 0
+		sleep 0.1
+	done
+	fail "$name" "the agent did not log '$*': $(last "$alog")"
 	return 1
 }
 
@@ -259,13 +265,14 @@ precheck() {
 		fail "$1" "$agent_err"
 		return 1
 	fi
+	agent_mark=$(wc -l <"$alog")
 }
 
-# client_case CASE "SERVER ARGS" MODULE ARGS...: the kernel client against
-# quic-echo-server
+# client_case CASE "SERVER ARGS" MODE MODULE ARGS...: the kernel client
+# against quic-echo-server; the agent ran a client handshake in MODE
 client_case() {
-	local name=kconsumer_$1 sopt=$2 slog=$tmp/$1.server want
-	shift 2
+	local name=kconsumer_$1 sopt=$2 mode=$3 slog=$tmp/$1.server want
+	shift 3
 	precheck "$name" || return
 	# shellcheck disable=SC2086 # option list
 	if ! start_server "$slog" --addr 127.0.0.1 --port 0 --count 1 --timeout 30 $sopt; then
@@ -288,14 +295,15 @@ client_case() {
 		fail "$name" "quic-echo-server exited $srv_rc: $(last "$slog")"
 		return
 	fi
+	agent_logged "$name" "request [0-9]+: client $mode -> ok" || return
 	echo "PASS $name"
 }
 
-# server_case CASE "CLIENT ARGS" MODULE ARGS...: quic-echo-client against the
-# kernel server
+# server_case CASE "CLIENT ARGS" MODE MODULE ARGS...: quic-echo-client
+# against the kernel server; the agent ran a server handshake in MODE
 server_case() {
-	local name=kconsumer_$1 copt=$2 clog=$tmp/$1.client crc want
-	shift 2
+	local name=kconsumer_$1 copt=$2 mode=$3 clog=$tmp/$1.client crc want
+	shift 3
 	precheck "$name" || return
 	load "$name" role=server port=0 timeout_ms="$tmo_ms" "$@" || return
 	if ! wait_port 5; then
@@ -320,6 +328,7 @@ server_case() {
 		fail "$name" "result '${res:-none}' after $res_secs s, not '$want'; agent: $(last "$alog"); kernel: $(kernlog)"
 		return
 	fi
+	agent_logged "$name" "request [0-9]+: server $mode -> ok" || return
 	echo "PASS $name"
 }
 
@@ -335,6 +344,8 @@ pair_case() {
 		fail "$name" "result '${res:-none}' after $res_secs s, not '$want'; agent: $(last "$alog"); kernel: $(kernlog 4)"
 		return
 	fi
+	agent_logged "$name" "request [0-9]+: client psk -> ok" \
+		"request [0-9]+: server psk -> ok" || return
 	echo "PASS $name"
 }
 
@@ -394,10 +405,11 @@ unload_case() {
 }
 
 psk="--psk $pki/psk.txt"
-client_case client_psk "$psk" auth=psk
-client_case client_x509 "--cert $pki/server.pem --key $pki/server.key" auth=x509 peername=localhost
-server_case server_psk "$psk" auth=psk
-server_case server_x509 "--ca $pki/ca.pem --sni localhost" auth=x509
+client_case client_psk "$psk" psk auth=psk
+client_case client_x509 "--cert $pki/server.pem --key $pki/server.key" x509 \
+	auth=x509 peername=localhost
+server_case server_psk "$psk" psk auth=psk
+server_case server_x509 "--ca $pki/ca.pem --sni localhost" x509 auth=x509
 pair_case pair_psk auth=psk
 if [ -n "$agent_pid" ]; then
 	echo "INFO kconsumer: agent log: $(last "$alog" 5)"
