@@ -4,7 +4,7 @@
 #   make deb             Debian packages in build/deb/ (from the dist tarball),
 #                        then lintian (fails on errors and warnings)
 #   make rpm             RPM packages in build/rpm/RPMS/ (from the dist tarball)
-#   make man             man pages from man/*.md into build/man/
+#   make man             man pages from man/*.md into build/man/ (sections 3, 7, 8)
 #   make install-man     install them into $(DESTDIR)$(PREFIX)/share/man
 #   make dkms-install    install the module source tree for DKMS into
 #                        $(DESTDIR)/usr/src/quic-X.Y.Z
@@ -36,6 +36,7 @@ PKG_BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 PANDOC		?= pandoc
 MAN_SRCS	:= $(wildcard $(CURDIR)/man/*.[1-9].md)
 MAN_PAGES	:= $(foreach f,$(MAN_SRCS),$(PKG_BUILDDIR)/man/man$(subst .,,$(suffix $(basename $(f))))/$(notdir $(basename $(f))))
+MAN_SECTIONS	:= $(sort $(foreach f,$(MAN_SRCS),$(subst .,,$(suffix $(basename $(f))))))
 # pages that are ".so" redirects to the page documenting a group of functions
 MAN_LINKS	:= \
 	quic_server_handshake.3:quic_client_handshake.3 \
@@ -143,14 +144,16 @@ $(MAN_LINK_PAGES): $(PKG_BUILDDIR)/man/man3/%:
 	@target=$(filter $*:%,$(MAN_LINKS)); target=$${target#*:}; \
 	echo ".so man3/$$target" > $@
 
+# every section that has a page in man/ (3, 7, and 8 for quic-handshaked)
 install-man: man
-	install -d $(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -m 0644 $(PKG_BUILDDIR)/man/man3/* $(DESTDIR)$(PREFIX)/share/man/man3/
-	install -m 0644 $(PKG_BUILDDIR)/man/man7/* $(DESTDIR)$(PREFIX)/share/man/man7/
+	@set -e; for s in $(MAN_SECTIONS); do \
+		echo "install -m 0644 $(PKG_BUILDDIR)/man/man$$s/* $(DESTDIR)$(PREFIX)/share/man/man$$s/"; \
+		install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+		install -m 0644 $(PKG_BUILDDIR)/man/man$$s/* $(DESTDIR)$(PREFIX)/share/man/man$$s/; \
+	done
 
 uninstall-man:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man3/,$(notdir $(wildcard $(PKG_BUILDDIR)/man/man3/*)))
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man7/,$(notdir $(wildcard $(PKG_BUILDDIR)/man/man7/*)))
+	rm -f $(foreach s,$(MAN_SECTIONS),$(addprefix $(DESTDIR)$(PREFIX)/share/man/man$(s)/,$(notdir $(wildcard $(PKG_BUILDDIR)/man/man$(s)/*))))
 
 # ---------------------------------------------------------------- DKMS
 # The module source tree as DKMS wants it. Used directly (sudo make
