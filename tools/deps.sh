@@ -8,6 +8,8 @@ pkgs=(
 	# build and unit tests
 	build-essential gcc clang make pkg-config git python3 perl
 	libgnutls28-dev nettle-dev gnutls-bin libclang-rt-dev
+	# tools/quic-handshaked (and the quic-handshaked packages)
+	libnl-genl-3-dev
 	# the VM harness
 	mmdebstrap qemu-system-x86 e2fsprogs util-linux coreutils
 	debian-archive-keyring
