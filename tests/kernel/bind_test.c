@@ -267,10 +267,12 @@ int main(void)
 		      EAGAIN);
 		T_ERR("recv_before_handshake", recv(a, &byte, 1, MSG_DONTWAIT),
 		      EAGAIN);
-		/* shutdown() abandons the handshake */
+		/* shutdown() abandons the handshake; as on TCP, the socket
+		 * is unconnected again
+		 */
 		T_OK("shutdown_connecting", shutdown(a, SHUT_RDWR));
 		T_ERR("send_after_shutdown", send(a, &byte, 1, MSG_DONTWAIT),
-		      EPIPE);
+		      ENOTCONN);
 	}
 	close(a);
 
