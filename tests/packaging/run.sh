@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Packaging tests, run on the build host (no VM, no module loading):
-# release tarball, Debian and RPM packages, man pages, the draft, DKMS.
+# release tarball, Debian and RPM packages (quic-dkms, libquic, quic-handshaked),
+# man pages, the draft, DKMS.
 # Each check prints "PASS name", "FAIL name: reason" or "SKIP name: reason";
 # the run ends with "N passed, N failed, N skipped" and exits 1 on failure.
 #
@@ -58,6 +59,10 @@ check_dist() {
 	for f in dkms.conf Makefile VERSION CHANGELOG src/kernel/Kbuild \
 		src/libquic/Makefile packaging/debian/control packaging/rpm/quic.spec \
 		man/quic.7.md docs/draft-socket-apis/Makefile; do
+		grep -qx "quic-$VERSION/$f" "$list" || problems+="missing $f; "
+	done
+	# quic-handshaked: every file git has for it, and its man page
+	for f in $(git ls-tree -r --name-only HEAD tools/quic-handshaked) man/quic-handshaked.8.md; do
 		grep -qx "quic-$VERSION/$f" "$list" || problems+="missing $f; "
 	done
 	tar -xzOf "$TARBALL" "quic-$VERSION/dkms.conf" | grep -qx "PACKAGE_VERSION=\"$VERSION\"" ||
@@ -119,6 +124,7 @@ check_man() {
 		[ -f "build/man/man3/$f.3" ] || problems+="no $f.3; "
 	done
 	[ -f build/man/man7/quic.7 ] || problems+="no quic.7; "
+	[ -f build/man/man8/quic-handshaked.8 ] || problems+="no quic-handshaked.8; "
 	if [ -z "$problems" ]; then pass man-pages-complete; else fail man-pages-complete "$problems"; fi
 
 	problems=""
@@ -145,6 +151,9 @@ check_man() {
 		[ -f "$SCRATCH/maninst/usr/share/man/man7/quic.7" ] || problems+="quic.7 not installed; "
 		out=$(MANPATH=$SCRATCH/maninst/usr/share/man man -w 7 quic 2>&1)
 		[ "$out" = "$SCRATCH/maninst/usr/share/man/man7/quic.7" ] || problems+="man -w 7 quic: $out; "
+		out=$(MANPATH=$SCRATCH/maninst/usr/share/man man -w 8 quic-handshaked 2>&1)
+		[ "$out" = "$SCRATCH/maninst/usr/share/man/man8/quic-handshaked.8" ] ||
+			problems+="man -w 8 quic-handshaked: $out; "
 	else
 		problems+="make install-man failed: $(tail_of "$LOGS/maninst")"
 	fi
@@ -208,9 +217,10 @@ check_deb() {
 	fi
 	pass "deb (lintian: no errors, no warnings)"
 
-	local pkg list
-	for pkg in quic-dkms_${VERSION}-1_all libquic1_${VERSION}-1_$(dpkg --print-architecture) \
-		libquic-dev_${VERSION}-1_$(dpkg --print-architecture); do
+	local pkg list arch
+	arch=$(dpkg --print-architecture)
+	for pkg in quic-dkms_${VERSION}-1_all libquic1_${VERSION}-1_$arch \
+		libquic-dev_${VERSION}-1_$arch quic-handshaked_${VERSION}-1_$arch; do
 		[ -f "$DEBDIR/$pkg.deb" ] || { fail deb-files "no $pkg.deb"; return; }
 		dpkg-deb -c "$DEBDIR/$pkg.deb" | awk '{ $1=$2=$3=$4=$5=""; sub(/^ +/, ""); print }' \
 			> "$SCRATCH/${pkg%%_*}.list"
@@ -249,12 +259,50 @@ check_deb() {
 		usr/share/man/man7/quic.7.gz $pages)
 	[ -n "$problems" ] && problems="missing $problems; "
 	grep -qE '^\./[^ ]*libquic\.so\.1' "$list" && problems+="runtime library in libquic-dev; "
+	grep -q 'quic-handshaked' "$list" && problems+="quic-handshaked files in libquic-dev; "
 	if [ -z "$problems" ]; then pass deb-libquic-dev-contents; else fail deb-libquic-dev-contents "$problems"; fi
+
+	# quic-handshaked: the agent, its unit (where this debhelper puts units),
+	# the configuration file as a conffile, the man page; installing it
+	# neither enables nor starts the service
+	local hs=$DEBDIR/quic-handshaked_${VERSION}-1_$arch.deb unit
+	list=$SCRATCH/quic-handshaked.list
+	problems=$(deb_has "$list" usr/sbin/quic-handshaked etc/quic-handshaked.conf \
+		'(usr/)?lib/systemd/system/quic-handshaked\.service' usr/share/man/man8/quic-handshaked.8.gz)
+	[ -n "$problems" ] && problems="missing $problems; "
+	grep -qE '/include/|/man[37]/|libquic\.so' "$list" && problems+="libquic files in quic-handshaked; "
+	[ "$(dpkg-deb -I "$hs" conffiles 2>/dev/null)" = /etc/quic-handshaked.conf ] ||
+		problems+="conffiles is '$(dpkg-deb -I "$hs" conffiles 2>&1 | tr '\n' ' ')'; "
+	out=$(dpkg-deb -f "$hs" Depends)
+	grep -qF "libquic1 (= ${VERSION}-1)" <<< "$out" || problems+="Depends lacks libquic1 (= ${VERSION}-1): $out; "
+	grep -q 'libnl-genl-3' <<< "$out" || problems+="Depends lacks libnl-genl-3 (shlibs): $out; "
+	# --no-enable: enabled again only if it was (debian-installed); --no-start:
+	# no start on installation, a try-restart on upgrade; stopped on removal
+	out=$(dpkg-deb -I "$hs" postinst 2>/dev/null)
+	grep -q "deb-systemd-helper debian-installed 'quic-handshaked.service'" <<< "$out" ||
+		problems+="postinst enables the service (no --no-enable); "
+	grep -qE 'deb-systemd-invoke (start|restart|\$_dh_action)|_dh_action=start' <<< "$out" &&
+		problems+="postinst starts the service; "
+	grep -q "deb-systemd-invoke try-restart 'quic-handshaked.service'" <<< "$out" ||
+		problems+="postinst does not try-restart on upgrade; "
+	dpkg-deb -I "$hs" preinst 2>/dev/null | grep -q 'deb-systemd-invoke stop' &&
+		problems+="preinst stops the service on upgrade for good; "
+	dpkg-deb -I "$hs" prerm 2>/dev/null | grep -q "deb-systemd-invoke stop 'quic-handshaked.service'" ||
+		problems+="prerm does not stop the service on removal; "
+	rm -rf "$SCRATCH/hsdeb"
+	dpkg-deb -x "$hs" "$SCRATCH/hsdeb"
+	unit=$(find "$SCRATCH/hsdeb" -name quic-handshaked.service | head -1)
+	grep -qx 'ExecStart=/usr/sbin/quic-handshaked -f -c /etc/quic-handshaked.conf' "$unit" 2>/dev/null ||
+		problems+="unit ExecStart does not run /usr/sbin/quic-handshaked with /etc/quic-handshaked.conf; "
+	out=$(readelf -d "$SCRATCH/hsdeb/usr/sbin/quic-handshaked" 2>&1)
+	grep -qE 'RPATH|RUNPATH' <<< "$out" && problems+="binary has an rpath: $(grep -E 'RPATH|RUNPATH' <<< "$out"); "
+	grep -q 'NEEDED.*\[libquic\.so\.1\]' <<< "$out" || problems+="binary does not link libquic.so.1; "
+	if [ -z "$problems" ]; then pass deb-quic-handshaked-contents; else fail deb-quic-handshaked-contents "$problems"; fi
 
 	# symbols file == what the library exports
 	local root=$SCRATCH/debroot exported listed
 	rm -rf "$root"
-	for pkg in "$DEBDIR"/libquic1_*.deb "$DEBDIR"/libquic-dev_*.deb; do dpkg-deb -x "$pkg" "$root"; done
+	for pkg in "$DEBDIR"/libquic1_*.deb "$DEBDIR"/libquic-dev_*.deb "$hs"; do dpkg-deb -x "$pkg" "$root"; done
 	# nm prints "name@@VERSION" and the version node itself as "VERSION"
 	exported=$(nm -D --defined-only "$root/usr/lib/$MULTIARCH/libquic.so.1.0.0" |
 		awk '{ n = $3; if (n !~ /@/) n = n "@" n; sub(/@@/, "@", n); print n }' | sort)
@@ -301,6 +349,11 @@ check_deb() {
 	[ "$out" = "$root/usr/share/man/man7/quic.7.gz" ] || problems+="man -w 7 quic: $out; "
 	out=$(MANPATH=$root/usr/share/man man -w 3 quic_server_handshake 2>&1)
 	[ -e "$out" ] || problems+="man -w 3 quic_server_handshake: $out; "
+	# the packaged agent runs on the packaged libquic.so.1 (no rpath)
+	out=$(LD_LIBRARY_PATH=$root/usr/lib/$MULTIARCH "$root/usr/sbin/quic-handshaked" -h 2>&1)
+	grep -q '^usage: quic-handshaked ' <<< "$out" || problems+="quic-handshaked -h: $(head -2 <<< "$out" | tr '\n' ' '); "
+	out=$(MANPATH=$root/usr/share/man man -w 8 quic-handshaked 2>&1)
+	[ "$out" = "$root/usr/share/man/man8/quic-handshaked.8.gz" ] || problems+="man -w 8 quic-handshaked: $out; "
 	if [ -z "$problems" ]; then pass deb-files-usable; else fail deb-files-usable "$problems"; fi
 }
 
@@ -372,7 +425,8 @@ check_rpm() {
 	local dk=$RPMDIR/RPMS/noarch/quic-dkms-$VERSION-1.noarch.rpm
 	local lib=$RPMDIR/RPMS/$arch/libquic-$VERSION-1.$arch.rpm
 	local dev=$RPMDIR/RPMS/$arch/libquic-devel-$VERSION-1.$arch.rpm
-	for r in "$dk" "$lib" "$dev"; do [ -f "$r" ] || problems+="no ${r##*/}; "; done
+	local hs=$RPMDIR/RPMS/$arch/quic-handshaked-$VERSION-1.$arch.rpm
+	for r in "$dk" "$lib" "$dev" "$hs"; do [ -f "$r" ] || problems+="no ${r##*/}; "; done
 	if [ -n "$problems" ]; then fail rpm-files "$problems"; return; fi
 
 	problems=""
@@ -394,7 +448,37 @@ check_rpm() {
 	done
 	grep -qE '/man7/quic\.7' <<< "$l" || problems+="libquic-devel lacks quic.7; "
 	for f in $FUNCS; do grep -qE "/man3/$f\.3" <<< "$l" || problems+="libquic-devel lacks $f.3; "; done
+	grep -q 'quic-handshaked' <<< "$l" && problems+="libquic-devel has quic-handshaked files; "
 	if [ -z "$problems" ]; then pass rpm-contents; else fail rpm-contents "$problems"; fi
+
+	# quic-handshaked: agent, unit, configuration as %config(noreplace), man
+	# page; the systemd scriptlets; the exact libquic build
+	problems=""
+	l=$(rpm -qp --queryformat '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$hs" 2>/dev/null)
+	for f in /usr/sbin/quic-handshaked /usr/lib/systemd/system/quic-handshaked.service; do
+		grep -qE "^[^ ]* $f\$" <<< "$l" || problems+="quic-handshaked lacks $f; "
+	done
+	grep -qE '^[^ ]* /usr/share/man/man8/quic-handshaked\.8(\.[a-z]+)?$' <<< "$l" ||
+		problems+="quic-handshaked lacks quic-handshaked.8; "
+	r=$(grep -E ' /etc/quic-handshaked\.conf$' <<< "$l")
+	[[ ${r%% *} == *c* && ${r%% *} == *n* ]] || problems+="/etc/quic-handshaked.conf is not %config(noreplace) ('$r'); "
+	grep -qE '/include/|/man[37]/|libquic\.so' <<< "$l" && problems+="quic-handshaked has libquic files; "
+	local post preun postun
+	post=$(rpm -qp --queryformat '%{POSTIN}' "$hs" 2>/dev/null)
+	preun=$(rpm -qp --queryformat '%{PREUN}' "$hs" 2>/dev/null)
+	postun=$(rpm -qp --queryformat '%{POSTUN}' "$hs" 2>/dev/null)
+	grep -q 'quic-handshaked\.service' <<< "$post" || problems+="no systemd_post scriptlet; "
+	grep -qE '(enable|start) ' <<< "$post" && problems+="%post enables or starts the service: $post; "
+	grep -q 'quic-handshaked\.service' <<< "$preun" || problems+="no systemd_preun scriptlet; "
+	grep -q 'quic-handshaked\.service' <<< "$postun" || problems+="no systemd_postun scriptlet; "
+	rpm -qp --requires "$hs" 2>/dev/null | grep -qE "^libquic(\([^)]*\))? = $VERSION-1\$" ||
+		problems+="quic-handshaked does not require libquic = $VERSION-1; "
+	rm -rf "$SCRATCH/hsrpm"
+	mkdir -p "$SCRATCH/hsrpm"
+	(cd "$SCRATCH/hsrpm" && rpm2cpio "$hs" | cpio -id --quiet) 2>/dev/null
+	readelf -d "$SCRATCH/hsrpm/usr/sbin/quic-handshaked" 2>&1 | grep -qE 'RPATH|RUNPATH|Error' &&
+		problems+="binary has an rpath (or is unreadable); "
+	if [ -z "$problems" ]; then pass rpm-quic-handshaked-contents; else fail rpm-quic-handshaked-contents "$problems"; fi
 
 	if ! grep -q 'rpmlint session starts' "$LOGS/rpm"; then
 		skip rpmlint "rpmlint not installed (apt install rpmlint)"
