@@ -141,9 +141,18 @@ int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
 		  struct sk_buff *skb, const union quic_addr *src,
 		  const union quic_addr *dst)
 {
+	int err;
+
+	/* the tunnel helpers expect a device transmit context: per-CPU
+	 * transmit recursion accounting must not see a migration
+	 */
+	local_bh_disable();
 	if (dst->sa.sa_family == AF_INET)
-		return quic_xmit4(net, usock->sk, oif, skb, src, dst);
-	return quic_xmit6(net, usock->sk, oif, skb, src, dst);
+		err = quic_xmit4(net, usock->sk, oif, skb, src, dst);
+	else
+		err = quic_xmit6(net, usock->sk, oif, skb, src, dst);
+	local_bh_enable();
+	return err;
 }
 
 /* answer a long header of a version we do not speak (RFC 9000 6.1) */
