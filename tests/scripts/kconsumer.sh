@@ -10,6 +10,8 @@
 #   kconsumer_server_x509   quic-echo-client --ca -> kernel server (the
 #                           agent's certificate)
 #   kconsumer_pair_psk      kernel client -> kernel server, one module
+#   kconsumer_agent_fails   the agent's X.509 check fails (wrong name): the
+#                           kernel client gets its errno before timeout_ms
 #   kconsumer_no_agent      no agent running: the kernel client fails with
 #                           an errno within timeout_ms and a few seconds
 #   kconsumer_unload        quic_sample unloaded after every case, no QUIC
@@ -29,7 +31,7 @@ ko=$top/tests/kmod/quic_sample.ko
 agent=$top/tools/quic-handshaked/quic-handshaked
 client=$top/tools/examples/quic-echo-client
 server=$top/tools/examples/quic-echo-server
-cases="client_psk client_x509 server_psk server_x509 pair_psk no_agent unload"
+cases="client_psk client_x509 server_psk server_x509 pair_psk agent_fails no_agent unload"
 kmsg="hello from the kernel"	# quic_sample's default msg
 tmo_ms=10000			# quic_sample's timeout_ms in the cases
 budget=230			# seconds: tests/run.sh stops a script after 300
@@ -350,6 +352,34 @@ pair_case() {
 }
 
 # no agent: the handshake request has nobody to go to
+# the agent's handshake fails (the server's certificate does not carry the
+# name the kernel client asks for): the consumer gets the agent's errno,
+# well before timeout_ms, and nothing is left behind
+agent_fails_case() {
+	local name=kconsumer_agent_fails slog=$tmp/agent_fails.server
+	precheck "$name" || return
+	if ! start_server "$slog" --addr 127.0.0.1 --port 0 --count 1 --timeout 30 \
+		--cert "$pki/server.pem" --key "$pki/server.key"; then
+		fail "$name" "quic-echo-server did not start: $(last "$slog")"
+		return
+	fi
+	if ! load "$name" role=client port="$srv_port" timeout_ms="$tmo_ms" \
+		auth=x509 peername=wrong.example; then
+		stop_server 0
+		return
+	fi
+	wait_result $((tmo_ms / 1000 + 10))
+	stop_server 5
+	unload "$name" || return
+	if ! [[ "$res" =~ ^error\ client:\ handshake\ -[0-9]+$ ]]; then
+		fail "$name" "result '${res:-none}' after $res_secs s, expected 'error client: handshake -ERRNO'; agent: $(last "$alog"); kernel: $(kernlog)"
+		return
+	fi
+	agent_logged "$name" "request [0-9]+: client x509 -> error" || return
+	echo "INFO $name: $res after $res_secs s"
+	echo "PASS $name"
+}
+
 no_agent_case() {
 	local name=kconsumer_no_agent limit=3000
 	stop_agent
@@ -411,6 +441,7 @@ client_case client_x509 "--cert $pki/server.pem --key $pki/server.key" x509 \
 server_case server_psk "$psk" psk auth=psk
 server_case server_x509 "--ca $pki/ca.pem --sni localhost" x509 auth=x509
 pair_case pair_psk auth=psk
+agent_fails_case
 if [ -n "$agent_pid" ]; then
 	echo "INFO kconsumer: agent log: $(last "$alog" 5)"
 fi
