@@ -526,6 +526,28 @@ void quic_conn_done(struct sock *sk, int err)
 	sk->sk_state_change(sk);
 }
 
+/*
+ * Send CONNECTION_CLOSE and enter the closing state. The socket does not
+ * stay around for a closing period answering the peer yet (issue 6), so
+ * the frame goes out in a few datagrams: one lost datagram must not leave
+ * the peer waiting for its idle timeout.
+ */
+#define QUIC_CLOSE_COPIES	3
+
+static void quic_conn_send_close(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int i;
+
+	for (i = 0; i < QUIC_CLOSE_COPIES; i++) {
+		clear_bit(QUIC_F_CLOSING, &qs->flags);
+		set_bit(QUIC_F_CLOSE_SEND, &qs->flags);
+		quic_output(sk);
+	}
+	clear_bit(QUIC_F_CLOSE_SEND, &qs->flags);
+	set_bit(QUIC_F_CLOSING, &qs->flags);
+}
+
 /**
  * quic_conn_error - close the connection with a transport error
  * @sk: socket, locked
@@ -541,9 +563,7 @@ void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
 		return;
 	qs->close_errcode = errcode ?: QUIC_TRANSPORT_ERROR_INTERNAL;
 	qs->close_frame = frame;
-	set_bit(QUIC_F_CLOSE_SEND, &qs->flags);
-	quic_output(sk);
-	set_bit(QUIC_F_CLOSING, &qs->flags);
+	quic_conn_send_close(sk);
 	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
 	quic_conn_done(sk, EPROTO);
 	quic_timer_update(sk);
@@ -557,7 +577,5 @@ void quic_conn_close_user(struct sock *sk)
 	if (!qs->dcids.active || test_bit(QUIC_F_CLOSING, &qs->flags) ||
 	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
 		return;
-	set_bit(QUIC_F_CLOSE_SEND, &qs->flags);
-	quic_output(sk);
-	set_bit(QUIC_F_CLOSING, &qs->flags);
+	quic_conn_send_close(sk);
 }
