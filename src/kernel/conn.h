@@ -31,6 +31,14 @@ static inline bool quic_is_serv(const struct quic_sock *qs)
 	return test_bit(QUIC_F_SERVER, &qs->flags);
 }
 
+/* the crypto level whose keys protect packet number space @pns */
+static inline u8 quic_level_of_pns(int pns)
+{
+	return pns == QUIC_PNS_INITIAL ? QUIC_CRYPTO_INITIAL :
+	       pns == QUIC_PNS_HANDSHAKE ? QUIC_CRYPTO_HANDSHAKE :
+	       QUIC_CRYPTO_APP;
+}
+
 /* conn.c */
 int quic_conn_init(struct sock *sk);
 void quic_conn_free(struct sock *sk);

@@ -303,14 +303,6 @@ static bool quic_pkt_rec_add(struct quic_pkt *pkt, u8 kind, s64 id, u64 off,
 	return true;
 }
 
-static int quic_level_of_pns(int pns)
-{
-	static const int level[] = { QUIC_CRYPTO_INITIAL,
-				     QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
-
-	return level[pns];
-}
-
 /* protect the open packet of @d, padded by @pad bytes, and record it */
 static void quic_seal(struct sock *sk, struct quic_dgram *d, u32 pad)
 {

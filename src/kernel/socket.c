@@ -396,14 +396,6 @@ static int quic_pns_of_level(u8 level)
 	return -EINVAL;
 }
 
-static u8 quic_level_of_pns(int pns)
-{
-	static const u8 level[] = { QUIC_CRYPTO_INITIAL,
-				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
-
-	return level[pns];
-}
-
 /* TLS handshake messages from userspace, carried in CRYPTO frames */
 static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
 			       size_t len, u8 level)

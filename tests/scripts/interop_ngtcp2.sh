@@ -37,7 +37,7 @@ if [ ! -x "$h3/quic-h3-client" ] || [ ! -x "$h3/quic-h3-server" ]; then
 	h3_missing="$h3/quic-h3-client and quic-h3-server not built (libnghttp3-dev missing?)"
 fi
 
-work=$(mktemp -d /tmp/interop_ngtcp2.XXXXXX) || { echo "FAIL interop_setup: mktemp failed"; exit 1; }
+work=$(mktemp -d) || { echo "FAIL interop_setup: mktemp failed"; exit 1; }
 server=''	# the pid of the running server (its timeout wrapper), if any
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
