@@ -125,6 +125,8 @@ kver_of() {
 build_in_root() {
 	local root=$1 kver=$2
 	log "building quic.ko, libquic and tests for $kver"
+	# a fresh copy: files of another tree (a git worktree) must not linger
+	rm -rf "$root/opt/quic"
 	mkdir -p "$root/opt/quic"
 	tar -C "$top" --exclude=./build --exclude=./.git --exclude='*.img' -cf - . |
 		tar -C "$root/opt/quic" -xf -
