@@ -88,4 +88,27 @@
 			     false)
 #endif
 
+/* 6.11: skb_set_delivery_time() takes a clock type instead of a "mono"
+ * flag; 1 is the monotonic clock in both
+ */
+#define quic_skb_set_edt(skb, kt)	skb_set_delivery_time(skb, kt, 1)
+
+/* 6.11: sysctl handlers take a const table; 6.6: tables are registered
+ * with their size and (from 6.11) must not end with an empty sentinel
+ */
+#ifdef QUIC_HAVE_CONST_CTL_TABLE
+#define QUIC_CTL_TABLE		const struct ctl_table
+#else
+#define QUIC_CTL_TABLE		struct ctl_table
+#endif
+#ifdef QUIC_HAVE_SYSCTL_SZ
+#define QUIC_CTL_SENTINEL
+#define quic_register_sysctl(path, table, size)				\
+	register_net_sysctl_sz(&init_net, path, table, size)
+#else
+#define QUIC_CTL_SENTINEL	{ }
+#define quic_register_sysctl(path, table, size)				\
+	register_net_sysctl(&init_net, path, table)
+#endif
+
 #endif /* __QUIC_COMPAT_H */

@@ -10,6 +10,7 @@
 
 #include "compat.h"
 #include "conn.h"
+#include "sysctl.h"
 
 #define QUIC_CRYPTO_RECV_LIMIT	(64 * 1024)	/* per level, RFC 9000 7.5 */
 #define QUIC_CRYPTO_SEND_LIMIT	(64 * 1024)
@@ -18,7 +19,8 @@ static int quic_rmem_charge(struct quic_mem *m, long delta)
 {
 	struct quic_sock *qs = container_of(m, struct quic_sock, rmem);
 	struct sock *sk = quic_sk_of(qs);
-	long limit = READ_ONCE(sk->sk_rcvbuf) + (long)qs->local.max_data +
+	long limit = READ_ONCE(sk->sk_rcvbuf) +
+		     (long)max(qs->local.max_data, qs->streams.recv_window) +
 		     4 * QUIC_CRYPTO_RECV_LIMIT;
 
 	if (delta > 0 && atomic_read(&sk->sk_rmem_alloc) + delta > limit)
@@ -61,8 +63,11 @@ int quic_conn_init(struct sock *sk)
 	quic_cid_set_init(&qs->dcids, false, qs->local.active_connection_id_limit,
 			  NULL, &qs->rmem);
 	skb_queue_head_init(&qs->pending);
+	__skb_queue_head_init(&qs->evq);
+	__skb_queue_head_init(&qs->dgq);
+	__skb_queue_head_init(&qs->dgsq);
 	qs->mss = QUIC_MIN_DATAGRAM;
-	quic_cong_init(&qs->cong, qs->mss);
+	quic_cong_init(&qs->cong, qs->config.congestion_control_algo, qs->mss);
 	quic_rtt_init(&qs->rtt, qs->config.initial_smoothed_rtt,
 		      qs->remote.max_ack_delay);
 	quic_streams_init(&qs->streams, false, &qs->local, &qs->remote,
@@ -112,6 +117,11 @@ void quic_conn_free(struct sock *sk)
 		qs->retry = NULL;
 	}
 	skb_queue_purge(&qs->pending);
+	quic_route_reset(sk);
+	__skb_queue_purge(&qs->evq);
+	__skb_queue_purge(&qs->dgq);
+	while (!skb_queue_empty(&qs->dgsq))
+		quic_dgram_sent(sk, __skb_dequeue(&qs->dgsq));
 }
 
 /* settings read when the connection starts (options may change before) */
@@ -127,9 +137,19 @@ static void quic_conn_setup(struct sock *sk, bool server)
 			i == QUIC_PNS_APP ? qs->local.max_ack_delay : 0;
 	quic_rtt_init(&qs->rtt, qs->config.initial_smoothed_rtt,
 		      qs->remote.max_ack_delay);
+	/* the algorithm QUIC_SOCKOPT_CONFIG chose (or net.quic's default) */
+	quic_cong_init(&qs->cong, qs->config.congestion_control_algo, qs->mss);
+	quic_cong_update_pacing(&qs->cong, &qs->rtt);
 	quic_cid_set_limit(&qs->dcids, qs->local.active_connection_id_limit);
 	quic_streams_init(&qs->streams, server, &qs->local, &qs->remote,
 			  &qs->rmem, &qs->wmem);
+	/* receive windows grow up to net.quic.rmem[2] unless SO_RCVBUF was
+	 * set (as TCP's receive buffer auto-tuning)
+	 */
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		qs->streams.window_ceiling =
+			max_t(u64, qs->local.max_data,
+			      READ_ONCE(sysctl_quic_rmem[2]));
 	qs->idle_deadline = quic_now() + qs->local.max_idle_timeout;
 }
 

@@ -39,6 +39,36 @@ static inline u8 quic_level_of_pns(int pns)
 	       QUIC_CRYPTO_APP;
 }
 
+/* wait until @pred, an error, the end of the connection or the timeout
+ * (*@timeo, updated); the socket lock is dropped while sleeping. Callers
+ * test @pred again in a loop: the next call returns -EAGAIN once the
+ * timeout is used up, -EINTR/-ERESTARTSYS on a signal.
+ * Return: 0 or -errno (-EAGAIN, -EINTR/-ERESTARTSYS, -sk_err, -EPIPE).
+ */
+#define quic_wait(sk, timeo, pred)					\
+({									\
+	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
+	struct sock *qw_sk = (sk);					\
+	long *qw_timeo = (timeo);					\
+	int __err = 0;							\
+									\
+	if (!*qw_timeo)							\
+		__err = -EAGAIN;					\
+	else if (signal_pending(current))				\
+		__err = sock_intr_errno(*qw_timeo);			\
+	else {								\
+		add_wait_queue(sk_sleep(qw_sk), &__wait);		\
+		sk_wait_event(qw_sk, qw_timeo, (pred) || qw_sk->sk_err || \
+			      qw_sk->sk_state == QUIC_SS_CLOSED, &__wait); \
+		remove_wait_queue(sk_sleep(qw_sk), &__wait);		\
+		if (qw_sk->sk_err)					\
+			__err = -qw_sk->sk_err;				\
+		else if (qw_sk->sk_state == QUIC_SS_CLOSED)		\
+			__err = -EPIPE;					\
+	}								\
+	__err;								\
+})
+
 /* conn.c */
 int quic_conn_init(struct sock *sk);
 void quic_conn_free(struct sock *sk);
@@ -55,6 +85,25 @@ void quic_conn_close_user(struct sock *sk);
 void quic_request_free(struct quic_request *req);
 void quic_conn_retry(struct sock *sk, const u8 *pkt, const struct quic_hdr *hdr);
 void quic_conn_vn(struct sock *sk, const struct quic_hdr *hdr);
+
+/* socket.c */
+struct quic_stream *quic_stream_open_wait(struct sock *sk, s64 id, u32 sflags,
+					  long *timeo);
+
+/* event.c */
+bool quic_event_on(const struct sock *sk, u8 type);
+bool quic_event_queue(struct sock *sk, u8 type, const void *data, u32 len);
+bool quic_event_stream_update(struct sock *sk, s64 id, u8 state, u32 errcode,
+			      u64 finalsz);
+int quic_queue_recv(struct sock *sk, struct sk_buff_head *q,
+		    struct msghdr *msg, size_t len, int flags, int flag);
+
+/* datagram.c */
+u32 quic_dgram_max(const struct sock *sk);
+int quic_dgram_send(struct sock *sk, struct msghdr *msg, size_t len,
+		    long *timeo);
+void quic_dgram_sent(struct sock *sk, struct sk_buff *skb);
+int quic_dgram_rcv(struct sock *sk, const struct quic_frame *f, u64 *errcode);
 
 /* demux.c */
 int quic_demux_init(void);
@@ -76,6 +125,8 @@ void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
 		    union quic_addr *dst);
 
 /* output.c */
+int quic_output_init(void);
+void quic_output_exit(void);
 void quic_output(struct sock *sk);
 int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
 		  struct sk_buff *skb, const union quic_addr *src,
@@ -87,6 +138,7 @@ void quic_on_ack_result(struct sock *sk, int pns,
 			struct quic_ack_result *res, u64 now);
 void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost);
 void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp);
+void quic_route_reset(struct sock *sk);
 
 /* timer.c */
 void quic_timer_init(struct sock *sk);

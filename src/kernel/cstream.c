@@ -115,6 +115,16 @@ static void quic_cstream_chunk_free(struct quic_mem *mem,
 	quic_mem_free(mem, c, c->size);
 }
 
+/* quic_cstream_copy_t over a kernel buffer */
+static int quic_cstream_copy_buf(void *to, u32 len, void *arg)
+{
+	const u8 **from = arg;
+
+	memcpy(to, *from, len);
+	*from += len;
+	return 0;
+}
+
 /**
  * quic_cstream_init - empty CRYPTO stream
  * @cs: stream
@@ -391,28 +401,56 @@ int quic_cstream_msg_len(const struct quic_cstream *cs)
 int quic_cstream_queue(struct quic_cstream *cs, const u8 *data, u32 len,
 		       gfp_t gfp)
 {
+	return quic_cstream_queue_fn(cs, len, quic_cstream_copy_buf, &data,
+				     gfp);
+}
+
+/**
+ * quic_cstream_queue_fn - queue @len bytes that @copy writes straight into
+ *	the stream's chunks (from user memory: the only copy on the way)
+ * @cs: stream
+ * @len: bytes
+ * @copy: called per chunk with the chunk's room, advancing its source
+ * @arg: its argument
+ * @gfp: allocation flags
+ *
+ * Return: as quic_cstream_queue(), and -EFAULT when @copy failed (nothing
+ * queued).
+ */
+int quic_cstream_queue_fn(struct quic_cstream *cs, u32 len,
+			  quic_cstream_copy_t copy, void *arg, gfp_t gfp)
+{
 	struct quic_cstream_chunk *c, *tmp;
 	u64 off = cs->send_end;
 	LIST_HEAD(chunks);
 	u32 n, done = 0;
+	int err;
 
 	if (cs->send_end - cs->acked_off + len > cs->send_limit)
 		return -EAGAIN;
 	while (done < len) {
 		n = min_t(u32, len - done, QUIC_CSTREAM_CHUNK_DATA);
-		c = quic_cstream_chunk_new(cs->wmem, off + done, data + done, n,
-					   gfp);
-		if (!c) {
-			list_for_each_entry_safe(c, tmp, &chunks, list)
-				quic_cstream_chunk_free(cs->wmem, c);
-			return -ENOMEM;
-		}
+		c = quic_mem_alloc(cs->wmem, sizeof(*c) + n, gfp);
+		err = -ENOMEM;
+		if (!c)
+			goto fail;
+		c->offset = off + done;
+		c->len = n;
+		c->head = 0;
+		c->size = sizeof(*c) + n;
 		list_add_tail(&c->list, &chunks);
+		err = copy(c->data, n, arg);
+		if (err)
+			goto fail;
 		done += n;
 	}
 	list_splice_tail_init(&chunks, &cs->send);
 	cs->send_end += len;
 	return 0;
+fail:
+	list_for_each_entry_safe(c, tmp, &chunks, list)
+		quic_cstream_chunk_free(cs->wmem, c);
+	return err;
 }
 
 /**
@@ -549,6 +587,26 @@ void quic_cstream_on_lost(struct quic_cstream *cs, u64 offset, u64 len)
 
 	offset = max_t(u64, offset, cs->acked_off);
 	quic_rset_add(&cs->retx, offset, end, true);
+}
+
+/**
+ * quic_cstream_drop_send - abandon the send side (the stream was reset):
+ *	free what is queued; nothing is sent or resent any more
+ * @cs: stream
+ *
+ * Return: the bytes sent at least once, the final size of a reset stream.
+ */
+u64 quic_cstream_drop_send(struct quic_cstream *cs)
+{
+	struct quic_cstream_chunk *c, *n;
+
+	list_for_each_entry_safe(c, n, &cs->send, list)
+		quic_cstream_chunk_free(cs->wmem, c);
+	cs->send_end = cs->send_off;
+	cs->acked_off = cs->send_off;
+	cs->acked.n = 0;
+	cs->retx.n = 0;
+	return cs->send_off;
 }
 
 /**

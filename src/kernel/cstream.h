@@ -38,7 +38,10 @@
 
 #define QUIC_CSTREAM_RECV_MIN		4096	/* RFC 9000 7.5 */
 #define QUIC_CSTREAM_BUF_MAX		(256 * 1024)
-#define QUIC_CSTREAM_CHUNK_DATA		2048
+/* a chunk with its header fills one 4 KiB slab object */
+#define QUIC_CSTREAM_CHUNK_SIZE		4096
+#define QUIC_CSTREAM_CHUNK_DATA		\
+	(QUIC_CSTREAM_CHUNK_SIZE - (u32)sizeof(struct quic_cstream_chunk))
 #define QUIC_CSTREAM_CHUNKS_MAX		128
 #define QUIC_CSTREAM_RANGES_MAX		16
 #define QUIC_TLS_HS_HDR_LEN		4	/* TLS handshake type + uint24 */
@@ -116,11 +119,16 @@ int quic_cstream_msg_len(const struct quic_cstream *cs);
 /* send side */
 int quic_cstream_queue(struct quic_cstream *cs, const u8 *data, u32 len,
 		       gfp_t gfp);
+/* copies @len bytes to @to for quic_cstream_queue_fn(); 0 or -EFAULT */
+typedef int (*quic_cstream_copy_t)(void *to, u32 len, void *arg);
+int quic_cstream_queue_fn(struct quic_cstream *cs, u32 len,
+			  quic_cstream_copy_t copy, void *arg, gfp_t gfp);
 bool quic_cstream_send_pending(const struct quic_cstream *cs);
 u32 quic_cstream_send_next(struct quic_cstream *cs, size_t room,
 			   struct quic_frame *f);
 void quic_cstream_on_acked(struct quic_cstream *cs, u64 offset, u64 len);
 void quic_cstream_on_lost(struct quic_cstream *cs, u64 offset, u64 len);
 bool quic_cstream_all_acked(const struct quic_cstream *cs);
+u64 quic_cstream_drop_send(struct quic_cstream *cs);
 
 #endif /* __QUIC_CSTREAM_H__ */

@@ -305,13 +305,47 @@ static int quic_rcv_new_cid(struct sock *sk, const struct quic_frame *f,
 				 GFP_ATOMIC, errcode);
 }
 
+/* MAX_DATA, MAX_STREAM_DATA, MAX_STREAMS_*: more credit from the peer */
+static void quic_rcv_max(struct sock *sk, const struct quic_frame *f)
+{
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	u64 bidi = t->max_bidi, uni = t->max_uni, v;
+	struct quic_stream_max_data md;
+	struct quic_stream *s;
+
+	quic_stream_max_data_frame(t, f);
+	if (t->max_bidi != bidi || t->max_uni != uni) {
+		bool u = t->max_uni != uni;
+
+		v = ((u ? t->max_uni : t->max_bidi) << 2) |
+		    (u ? QUIC_STREAM_TYPE_UNI_MASK : 0) |
+		    (t->server ? QUIC_STREAM_TYPE_SERVER_MASK : 0);
+		quic_event_queue(sk, QUIC_EVENT_STREAM_MAX_STREAM, &v,
+				 sizeof(v));
+	}
+	if (f->type == QUIC_FRAME_MAX_STREAM_DATA) {
+		s = quic_stream_find(t, f->max_stream_data.stream_id);
+		if (s && s->send_max == f->max_stream_data.max) {
+			md.id = s->id;
+			md.max_data = s->send_max;
+			quic_event_queue(sk, QUIC_EVENT_STREAM_MAX_DATA, &md,
+					 sizeof(md));
+		}
+	}
+	sk->sk_write_space(sk);
+}
+
 static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			   const u8 *p, u32 len, bool *ae, u64 now,
 			   u64 *errcode, u64 *frame)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_ack_result res;
+	const u8 state_rs = QUIC_STREAM_SEND_STATE_RESET_SENT;
+	const u8 state_rr = QUIC_STREAM_RECV_STATE_RESET_RECVD;
+	struct quic_stream *st;
 	struct quic_frame f;
+	bool notify;
 	int n, err;
 
 	*ae = false;
@@ -343,7 +377,18 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 		case QUIC_FRAME_STREAMS_BLOCKED_BIDI:
 		case QUIC_FRAME_STREAMS_BLOCKED_UNI:
 		case QUIC_FRAME_PATH_RESPONSE:
+			break;
 		case QUIC_FRAME_STOP_SENDING:
+			st = quic_stream_stop_frame(&qs->streams, &f, errcode);
+			if (IS_ERR(st)) {
+				err = PTR_ERR(st);
+				break;
+			}
+			if (st)
+				quic_event_stream_update(sk, st->id, state_rs,
+							 st->reset_errcode,
+							 st->data.send_end);
+			sk->sk_write_space(sk);
 			break;
 		case QUIC_FRAME_ACK:
 		case QUIC_FRAME_ACK_ECN: {
@@ -372,16 +417,24 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			}
 			break;
 		case QUIC_FRAME_RESET_STREAM:
-			err = quic_stream_reset_frame(&qs->streams, &f, errcode);
-			if (!err)
-				sk->sk_data_ready(sk);
+			notify = quic_event_on(sk, QUIC_EVENT_STREAM_UPDATE);
+			st = quic_stream_reset_frame(&qs->streams, &f, notify,
+						     errcode);
+			if (IS_ERR(st)) {
+				err = PTR_ERR(st);
+				break;
+			}
+			if (st && quic_event_stream_update(sk, st->id, state_rr,
+							   f.reset_stream.errcode,
+							   f.reset_stream.final_size))
+				quic_stream_try_free(&qs->streams, st);
+			sk->sk_data_ready(sk);
 			break;
 		case QUIC_FRAME_MAX_DATA:
 		case QUIC_FRAME_MAX_STREAM_DATA:
 		case QUIC_FRAME_MAX_STREAMS_BIDI:
 		case QUIC_FRAME_MAX_STREAMS_UNI:
-			quic_stream_max_data_frame(&qs->streams, &f);
-			sk->sk_write_space(sk);
+			quic_rcv_max(sk, &f);
 			break;
 		case QUIC_FRAME_NEW_CONNECTION_ID:
 			err = quic_rcv_new_cid(sk, &f, errcode);
@@ -410,9 +463,8 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			break;
 		case QUIC_FRAME_DATAGRAM:
 		case QUIC_FRAME_DATAGRAM_LEN:
-			/* we announce no max_datagram_frame_size yet */
-			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
-			return -EPROTO;
+			err = quic_dgram_rcv(sk, &f, errcode);
+			break;
 		default:
 			if (QUIC_STREAM_TYPE_IS(f.type)) {
 				err = quic_stream_recv_frame(&qs->streams, &f,

@@ -28,6 +28,8 @@ enum {
 	QUIC_REC_MAX_DATA,
 	QUIC_REC_MAX_STREAM_DATA,
 	QUIC_REC_MAX_STREAMS,
+	QUIC_REC_RESET_STREAM,
+	QUIC_REC_STOP_SENDING,
 };
 
 /* what a sent packet carried that must be resent when lost */
@@ -155,6 +157,149 @@ int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
 	return err;
 }
 
+/* release the cached route (the path changed, or the socket goes away) */
+void quic_route_reset(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	dst_release(qs->dst);
+	qs->dst = NULL;
+}
+
+/*
+ * The connection's route, cached on the socket as TCP's sk_dst_cache and
+ * looked up again when the routing state made it stale (dst_check()). It
+ * also gives the source address when the socket is bound to the wildcard.
+ */
+static struct dst_entry *quic_route(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	const union quic_addr *src = &qs->laddr, *dst = &qs->peer;
+	struct net *net = sock_net(sk);
+	struct dst_entry *d = qs->dst;
+
+	if (d && (!d->obsolete || d->ops->check(d, qs->dst_cookie)))
+		return d;
+	quic_route_reset(sk);
+	if (dst->sa.sa_family == AF_INET) {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		fl4.flowi4_oif = sk->sk_bound_dev_if;
+		fl4.daddr = dst->v4.sin_addr.s_addr;
+		fl4.saddr = src->v4.sin_addr.s_addr;
+		fl4.flowi4_proto = IPPROTO_UDP;
+		fl4.fl4_sport = src->v4.sin_port;
+		fl4.fl4_dport = dst->v4.sin_port;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return NULL;
+		qs->dst_saddr.v4.sin_addr.s_addr = fl4.saddr;
+		qs->dst_cookie = 0;
+		qs->dst = &rt->dst;
+	} else {
+		struct flowi6 fl6 = {};
+
+		fl6.flowi6_oif = dst->v6.sin6_scope_id ?: sk->sk_bound_dev_if;
+		fl6.daddr = dst->v6.sin6_addr;
+		fl6.saddr = src->v6.sin6_addr;
+		fl6.flowi6_proto = IPPROTO_UDP;
+		fl6.fl6_sport = src->v6.sin6_port;
+		fl6.fl6_dport = dst->v6.sin6_port;
+		d = ip6_dst_lookup_flow(net, qs->udp_sk->sock->sk, &fl6, NULL);
+		if (IS_ERR(d))
+			return NULL;
+		qs->dst_saddr.v6.sin6_addr = fl6.saddr;
+		qs->dst_cookie = rt6_get_cookie((struct rt6_info *)d);
+		qs->dst = d;
+	}
+	return qs->dst;
+}
+
+/*
+ * Pacing by earliest departure time, as TCP's: each datagram carries the
+ * time it may leave in skb->tstamp, spaced by the congestion controller's
+ * pacing rate, and the fq qdisc holds it until then (without fq, as on
+ * loopback, datagrams leave at once).
+ */
+static void quic_pace(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 rate = qs->cong.pacing_rate, now = ktime_get_ns(), t;
+
+	if (!rate)
+		return;
+	t = max(now, qs->pace_time);
+	quic_skb_set_edt(skb, ns_to_ktime(t));
+	/* an idle sender saves up no credit: max() above */
+	qs->pace_time = t + div64_u64((u64)skb->len * NSEC_PER_SEC, rate);
+}
+
+/* send a datagram of the connection on its cached route */
+static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sock *usk = qs->udp_sk->sock->sk;
+	union quic_addr *src = &qs->laddr, *dst = &qs->peer;
+	struct dst_entry *d;
+
+	local_bh_disable();
+	d = quic_route(sk);
+	if (!d) {
+		local_bh_enable();
+		kfree_skb(skb);
+		return;
+	}
+	quic_pace(sk, skb);
+	dst_hold(d);	/* the tunnel transmit consumes a reference */
+	if (dst->sa.sa_family == AF_INET)
+		quic_udp_tunnel_xmit_skb((struct rtable *)d, usk, skb,
+					 qs->dst_saddr.v4.sin_addr.s_addr,
+					 dst->v4.sin_addr.s_addr, 0,
+					 ip4_dst_hoplimit(d), htons(IP_DF),
+					 src->v4.sin_port, dst->v4.sin_port);
+	else
+		quic_udp_tunnel6_xmit_skb(d, usk, skb, &qs->dst_saddr.v6.sin6_addr,
+					  &dst->v6.sin6_addr, 0,
+					  ip6_dst_hoplimit(d), src->v6.sin6_port,
+					  dst->v6.sin6_port);
+	local_bh_enable();
+}
+
+/*
+ * The UDP payload size of our packets: 1200 bytes until the handshake is
+ * confirmed, then what the route's MTU allows (it follows ICMP "packet too
+ * big" as for any socket: packets go out with DF), within both sides'
+ * max_udp_payload_size and QUIC_PKT_MAX, so that a packet is one slab
+ * allocation of a bounded order.
+ */
+static void quic_update_mss(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct dst_entry *d;
+	u32 mss, hdr;
+
+	if (!test_bit(QUIC_F_HS_CONFIRMED, &qs->flags))
+		return;
+	local_bh_disable();
+	d = quic_route(sk);
+	mss = d ? dst_mtu(d) : 0;
+	local_bh_enable();
+	hdr = sizeof(struct udphdr) + (qs->peer.sa.sa_family == AF_INET ?
+				       sizeof(struct iphdr) :
+				       sizeof(struct ipv6hdr));
+	if (mss < QUIC_MIN_DATAGRAM + hdr)
+		return;
+	mss -= hdr;
+	mss = min3(mss, (u32)qs->remote.max_udp_payload_size,
+		   (u32)qs->local.max_udp_payload_size);
+	mss = clamp_t(u32, mss, QUIC_MIN_DATAGRAM, QUIC_PKT_MAX);
+	if (mss != qs->mss) {
+		qs->mss = mss;
+		quic_cong_set_mss(&qs->cong, mss);
+	}
+}
+
 /* answer a long header of a version we do not speak (RFC 9000 6.1) */
 void quic_send_vn(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		  const union quic_addr *src, const union quic_addr *dst)
@@ -178,6 +323,25 @@ void quic_send_vn(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		      src, dst);
 }
 
+/* sent-packet records come from their own cache: one per packet sent */
+static struct kmem_cache *quic_pkt_cache;
+
+int quic_output_init(void)
+{
+	quic_pkt_cache = KMEM_CACHE(quic_pkt, 0);
+	return quic_pkt_cache ? 0 : -ENOMEM;
+}
+
+void quic_output_exit(void)
+{
+	kmem_cache_destroy(quic_pkt_cache);
+}
+
+static void quic_pkt_free(struct quic_pkt *pkt)
+{
+	kmem_cache_free(quic_pkt_cache, pkt);
+}
+
 /* ---- acknowledgment and loss of what packets carried ---- */
 
 static void quic_rec_acked(struct sock *sk, int pns,
@@ -192,6 +356,11 @@ static void quic_rec_acked(struct sock *sk, int pns,
 	case QUIC_REC_STREAM:
 		quic_stream_on_acked(&qs->streams, r->id, r->off, r->len,
 				     r->fin);
+		break;
+	case QUIC_REC_RESET_STREAM:
+	case QUIC_REC_STOP_SENDING:
+		quic_stream_on_ctrl(&qs->streams, r->id,
+				    r->kind == QUIC_REC_RESET_STREAM, false);
 		break;
 	}
 }
@@ -218,6 +387,11 @@ static void quic_rec_lost(struct sock *sk, int pns,
 		break;
 	case QUIC_REC_MAX_STREAMS:
 		qs->streams.max_streams_send |= r->id;
+		break;
+	case QUIC_REC_RESET_STREAM:
+	case QUIC_REC_STOP_SENDING:
+		quic_stream_on_ctrl(&qs->streams, r->id,
+				    r->kind == QUIC_REC_RESET_STREAM, true);
 		break;
 	case QUIC_REC_MAX_STREAM_DATA:
 		s = quic_stream_find(&qs->streams, r->id);
@@ -255,7 +429,7 @@ void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost)
 		list_del(&sp->list);
 		for (i = 0; lost && i < pkt->nrec; i++)
 			quic_rec_lost(sk, pkt->pns, &pkt->rec[i]);
-		kfree(pkt);
+		quic_pkt_free(pkt);
 	}
 }
 
@@ -273,11 +447,13 @@ void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
 		for (i = 0; i < pkt->nrec; i++)
 			quic_rec_acked(sk, pns, &pkt->rec[i]);
 		if (sp->in_flight)
-			quic_cong_on_acked(&qs->cong, sp->size, sp->time_sent);
-		kfree(pkt);
+			quic_cong_on_acked(&qs->cong, sp->size, sp->time_sent,
+					   now, &qs->rtt);
+		quic_pkt_free(pkt);
 	}
 	if (res->nlost && res->lost_bytes)
 		quic_cong_on_lost(&qs->cong, res->largest_lost_time, now);
+	quic_cong_update_pacing(&qs->cong, &qs->rtt);
 	quic_pkts_free(sk, &res->lost, true);
 	if (res->nacked) {
 		qs->pto_count = 0;
@@ -329,12 +505,12 @@ static void quic_seal(struct sock *sk, struct quic_dgram *d, u32 pad)
 				o->pn) < 0) {
 		/* cannot happen with installed keys; drop the packet */
 		skb_trim(skb, o->start);
-		kfree(pkt);
+		quic_pkt_free(pkt);
 		return;
 	}
 	d->sealed_any = true;
 	if (!o->ae && !pad) {
-		kfree(pkt);	/* ACK only: never acknowledged by the peer */
+		quic_pkt_free(pkt);	/* ACK only: never acknowledged by the peer */
 		return;
 	}
 	pkt->sp.size = total;
@@ -371,6 +547,7 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 	if (pns != QUIC_PNS_APP || !quic_app_ready(sk))
 		return false;
 	return quic_stream_send_pending(&qs->streams) ||
+	       !skb_queue_empty(&qs->dgsq) ||
 	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
 	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
 }
@@ -440,7 +617,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	       (d->is_open ? QUIC_TAG_LEN : 0);
 	if ((int)room < 64 || room > d->budget)
 		return;
-	pkt = kzalloc(sizeof(*pkt), GFP_ATOMIC);
+	pkt = kmem_cache_zalloc(quic_pkt_cache, GFP_ATOMIC);
 	if (!pkt)
 		return;
 	quic_seal(sk, d, 0);	/* the previous packet is not the last */
@@ -459,7 +636,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	}
 	hdr.length_len = 2;
 	if (quic_pnspace_next_pn(s, &hdr.pn)) {
-		kfree(pkt);
+		quic_pkt_free(pkt);
 		return;
 	}
 	hdr.pn_len = quic_pn_encode_len(hdr.pn, s->largest_acked);
@@ -468,7 +645,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	p = skb_tail_pointer(skb);
 	hlen = quic_hdr_encode(p, room, &hdr);
 	if (hlen < 0 || (u32)hlen + 8 > room) {
-		kfree(pkt);
+		quic_pkt_free(pkt);
 		return;
 	}
 	room -= hlen;
@@ -530,6 +707,32 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			quic_pkt_rec_add(pkt, QUIC_REC_MAX_STREAMS, n, 0, 0,
 					 false);
 		}
+		for (n = 1; n <= 2; n++) {
+			if (!(qs->streams.streams_blocked_send & n))
+				continue;
+			memset(&f, 0, sizeof(f));
+			f.type = n == 1 ? QUIC_FRAME_STREAMS_BLOCKED_BIDI :
+					  QUIC_FRAME_STREAMS_BLOCKED_UNI;
+			f.blocked.limit = n == 1 ? qs->streams.max_bidi :
+						   qs->streams.max_uni;
+			exp = quic_put_frame(p + used, room - used, &f);
+			if (!exp)
+				continue;
+			used += exp;
+			ae = true;
+			qs->streams.streams_blocked_send &= ~n;
+		}
+		if (qs->streams.data_blocked_send) {
+			memset(&f, 0, sizeof(f));
+			f.type = QUIC_FRAME_DATA_BLOCKED;
+			f.blocked.limit = qs->streams.data_blocked_at;
+			n = quic_put_frame(p + used, room - used, &f);
+			if (n) {
+				used += n;
+				ae = true;
+				qs->streams.data_blocked_send = false;
+			}
+		}
 		if (qs->streams.max_data_send) {
 			memset(&f, 0, sizeof(f));
 			f.type = QUIC_FRAME_MAX_DATA;
@@ -579,9 +782,38 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			quic_pkt_rec_add(pkt, QUIC_REC_STREAM, st->id,
 					 f.stream.offset, f.stream.len,
 					 f.stream.fin);
-		else
+		else if (f.type == QUIC_FRAME_MAX_STREAM_DATA)
 			quic_pkt_rec_add(pkt, QUIC_REC_MAX_STREAM_DATA, st->id,
 					 0, 0, false);
+		else if (f.type == QUIC_FRAME_RESET_STREAM)
+			quic_pkt_rec_add(pkt, QUIC_REC_RESET_STREAM, st->id,
+					 0, 0, false);
+		else if (f.type == QUIC_FRAME_STOP_SENDING)
+			quic_pkt_rec_add(pkt, QUIC_REC_STOP_SENDING, st->id,
+					 0, 0, false);
+	}
+	/* datagrams: after the stream frames that were due, never resent */
+	while (pns == QUIC_PNS_APP && quic_app_ready(sk) &&
+	       !skb_queue_empty(&qs->dgsq)) {
+		struct sk_buff *dg = skb_peek(&qs->dgsq);
+
+		memset(&f, 0, sizeof(f));
+		f.type = QUIC_FRAME_DATAGRAM_LEN;
+		f.datagram.len = dg->len;
+		f.datagram.data = dg->data;
+		f.datagram.has_len = true;
+		n = quic_put_frame(p + used, room - used, &f);
+		if (!n && used)
+			break;	/* in the next packet */
+		__skb_unlink(dg, &qs->dgsq);
+		if (n) {
+			used += n;
+			ae = true;
+		}
+		/* sent, or too big even for an empty packet (the path
+		 * shrank after it was queued): dropped, as datagrams may be
+		 */
+		quic_dgram_sent(sk, dg);
 	}
 probe:
 	if (test_bit(QUIC_F_PROBE, &qs->flags) && qs->probe_pns == pns) {
@@ -666,8 +898,7 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		qs->bytes_sent += len;
 	if (test_and_clear_bit(QUIC_F_CLOSE_SEND, &qs->flags))
 		set_bit(QUIC_F_CLOSING, &qs->flags);
-	quic_udp_xmit(sock_net(sk), qs->udp_sk->sock, sk->sk_bound_dev_if,
-		      d.skb, &qs->laddr, &qs->peer);
+	quic_conn_xmit(sk, d.skb);
 	/* RFC 9001 4.9.1: a client drops Initial keys with its first
 	 * Handshake packet
 	 */
@@ -692,6 +923,7 @@ void quic_output(struct sock *sk)
 		return;
 	if (test_bit(QUIC_F_CLOSING, &qs->flags))
 		return;
+	quic_update_mss(sk);
 	for (i = 0; i < QUIC_OUTPUT_BURST; i++)
 		if (quic_send_datagram(sk, now) <= 0)
 			break;

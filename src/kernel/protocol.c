@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "conn.h"
 #include "proc.h"
+#include "sysctl.h"
 
 static struct inet_protosw quic_protosw[] = {
 	{
@@ -52,9 +53,12 @@ static int __init quic_init(void)
 	int i, err;
 
 	quic_demux_init();
-	err = quic_token_init();
+	err = quic_output_init();
 	if (err)
 		return err;
+	err = quic_token_init();
+	if (err)
+		goto err_token;
 	err = proto_register(&quic_prot, 1);
 	if (err)
 		goto err_proto;
@@ -64,6 +68,9 @@ static int __init quic_init(void)
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
 		goto err_pernet;
+	err = quic_sysctl_init();
+	if (err)
+		goto err_sysctl;
 
 	for (i = 0; i < ARRAY_SIZE(quic_protosw); i++)
 		inet_register_protosw(&quic_protosw[i]);
@@ -81,6 +88,8 @@ err_v6_protosw:
 		inet6_unregister_protosw(&quicv6_protosw[i]);
 	for (i = 0; i < ARRAY_SIZE(quic_protosw); i++)
 		inet_unregister_protosw(&quic_protosw[i]);
+	quic_sysctl_exit();
+err_sysctl:
 	unregister_pernet_subsys(&quic_net_ops);
 err_pernet:
 	proto_unregister(&quicv6_prot);
@@ -88,6 +97,8 @@ err_v6_proto:
 	proto_unregister(&quic_prot);
 err_proto:
 	quic_token_exit();
+err_token:
+	quic_output_exit();
 	return err;
 }
 
@@ -99,11 +110,13 @@ static void __exit quic_exit(void)
 		inet6_unregister_protosw(&quicv6_protosw[i]);
 	for (i = 0; i < ARRAY_SIZE(quic_protosw); i++)
 		inet_unregister_protosw(&quic_protosw[i]);
+	quic_sysctl_exit();
 	unregister_pernet_subsys(&quic_net_ops);
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
 	quic_demux_exit();
 	quic_token_exit();
+	quic_output_exit();
 	pr_info("quic: unloaded\n");
 }
 

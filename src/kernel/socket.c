@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "conn.h"
+#include "sysctl.h"
 
 LIST_HEAD(quic_sk_list);
 DEFINE_SPINLOCK(quic_sk_list_lock);
@@ -22,6 +23,8 @@ static int quic_init_sock(struct sock *sk)
 
 	INIT_LIST_HEAD(&qs->node);
 	quic_sock_defaults(qs);
+	sk->sk_sndbuf = READ_ONCE(sysctl_quic_wmem[1]);
+	sk->sk_rcvbuf = READ_ONCE(sysctl_quic_rmem[1]);
 	quic_conn_init(sk);
 	sk->sk_state = QUIC_SS_CLOSED;
 
@@ -267,6 +270,11 @@ static int quic_accept_setup(struct sock *lsk, struct sock *sk,
 	qs->config = lqs->config;
 	qs->local = lqs->local;
 	qs->events = lqs->events;
+	/* buffer sizes set on the listener, as TCP */
+	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
+	sk->sk_userlocks |= lsk->sk_userlocks &
+			    (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
 	err = quic_data_set_copy(&qs->alpn, &lqs->alpn);
 	err = err ?: quic_data_set_copy(&qs->ticket, &lqs->ticket);
 	if (err)
@@ -429,37 +437,60 @@ out:
 	return err;
 }
 
-static bool quic_stream_room(struct quic_stream *s, u32 len)
+/* may @len more bytes be queued on @s? The socket's send buffer bounds
+ * what all streams hold; one chunk may go over it, so that any size of
+ * SO_SNDBUF makes progress
+ */
+static bool quic_stream_room(struct sock *sk, struct quic_stream *s, u32 len)
 {
-	return s->data.send_end - s->data.acked_off + len <= s->data.send_limit;
+	return sk->sk_wmem_queued < READ_ONCE(sk->sk_sndbuf) &&
+	       s->data.send_end - s->data.acked_off + len <= s->data.send_limit;
 }
 
-/* wait until @pred, an error or the timeout; returns 0 or -errno */
-#define quic_wait(sk, timeo, pred)					\
-({									\
-	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
-	struct sock *qw_sk = (sk);					\
-	long *qw_timeo = (timeo);					\
-	int __err = 0;							\
-									\
-	if (!*qw_timeo)							\
-		__err = -EAGAIN;					\
-	else if (signal_pending(current))				\
-		__err = sock_intr_errno(*qw_timeo);			\
-	else {								\
-		add_wait_queue(sk_sleep(qw_sk), &__wait);		\
-		sk_wait_event(qw_sk, qw_timeo, (pred) || qw_sk->sk_err || \
-			      qw_sk->sk_state == QUIC_SS_CLOSED, &__wait); \
-		remove_wait_queue(sk_sleep(qw_sk), &__wait);		\
-		if (qw_sk->sk_err)					\
-			__err = -qw_sk->sk_err;				\
-		else if (qw_sk->sk_state == QUIC_SS_CLOSED)		\
-			__err = -EPIPE;					\
-	}								\
-	__err;								\
-})
+/* bytes queued per step of a send: then what the window allows goes out */
+#define QUIC_SEND_CHUNK		(64 * 1024)
 
-#define QUIC_SEND_CHUNK		4096
+static int quic_copy_iter(void *to, u32 len, void *arg)
+{
+	return copy_from_iter_full(to, len, arg) ? 0 : -EFAULT;
+}
+
+/**
+ * quic_stream_open_wait - the stream @id, opened now if it is a new one of
+ *	ours, waiting while the peer's stream limit holds it up
+ * @sk: established connection socket, locked
+ * @id: stream ID
+ * @sflags: MSG_QUIC_STREAM_* (MSG_QUIC_STREAM_DONTWAIT: do not wait)
+ * @timeo: how long to wait (0: not at all)
+ *
+ * Return: the stream or an ERR_PTR: -EAGAIN (limit reached and no waiting,
+ * or the timeout expired), -EINTR/-ERESTARTSYS, -EINVAL, -ENOMEM, ...
+ */
+struct quic_stream *quic_stream_open_wait(struct sock *sk, s64 id, u32 sflags,
+					  long *timeo)
+{
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	struct quic_stream *s;
+	long nowait = 0;
+	int err;
+
+	if (sflags & MSG_QUIC_STREAM_DONTWAIT)
+		timeo = &nowait;
+	for (;;) {
+		s = quic_stream_find(t, id);
+		if (s)
+			return s;
+		s = quic_stream_open(t, id, sflags, GFP_KERNEL);
+		if (!IS_ERR(s) || PTR_ERR(s) != -EAGAIN)
+			return s;
+		/* STREAMS_BLOCKED tells the peer why we wait */
+		quic_stream_open_blocked(t, id);
+		quic_output(sk);
+		err = quic_wait(sk, timeo, !quic_stream_open_blocked(t, id));
+		if (err)
+			return ERR_PTR(err);
+	}
+}
 
 static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			    struct quic_stream_info *si)
@@ -471,7 +502,6 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	struct quic_stream *s;
 	size_t done = 0, n;
 	bool fin;
-	u8 *buf;
 	s64 id;
 	int err;
 
@@ -485,41 +515,35 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	err = quic_stream_send_id(&qs->streams, sid, sflags, &id);
 	if (err)
 		return err;
-	s = quic_stream_find(&qs->streams, id);
-	if (!s) {
-		s = quic_stream_open(&qs->streams, id, sflags, GFP_KERNEL);
-		if (IS_ERR(s))
-			return PTR_ERR(s);
-	}
+	s = quic_stream_open_wait(sk, id, sflags, &timeo);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
 	if ((id & QUIC_STREAM_TYPE_UNI_MASK) &&
 	    !!(id & QUIC_STREAM_TYPE_SERVER_MASK) != quic_is_serv(qs))
 		return -EINVAL;	/* the peer's unidirectional stream */
+	if (s->reset)
+		return -EINVAL;	/* reset by us or stopped by the peer */
 	qs->streams.last = id;
-	buf = kmalloc(QUIC_SEND_CHUNK, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	do {
 		n = min_t(size_t, len - done, QUIC_SEND_CHUNK);
 		fin = (sflags & MSG_QUIC_STREAM_FIN) && done + n == len;
 		while (!(s = quic_stream_find(&qs->streams, id)) ||
-		       !quic_stream_room(s, n)) {
-			if (!s) {
-				err = -EPIPE;
+		       s->reset || !quic_stream_room(sk, s, n)) {
+			if (!s || s->reset) {
+				err = s ? -EINVAL : -EPIPE;
 				goto out;
 			}
 			quic_output(sk);
 			err = quic_wait(sk, &timeo,
 					!(s = quic_stream_find(&qs->streams,
 							       id)) ||
-					quic_stream_room(s, n));
+					s->reset || quic_stream_room(sk, s, n));
 			if (err)
 				goto out;
 		}
-		if (n && !copy_from_iter_full(buf, n, &msg->msg_iter)) {
-			err = -EFAULT;
-			goto out;
-		}
-		err = quic_stream_queue(&qs->streams, s, buf, n, fin);
+		/* user memory goes straight into the stream's buffer */
+		err = quic_stream_queue(&qs->streams, s, n, quic_copy_iter,
+					&msg->msg_iter, fin);
 		if (err)
 			goto out;
 		done += n;
@@ -527,11 +551,25 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	} while (done < len);
 	err = 0;
 out:
-	kfree(buf);
 	quic_timer_update(sk);
 	if (done)
 		return done;
 	return err;
+}
+
+static int quic_send_dgram(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	int err;
+
+	while (sk->sk_state == QUIC_SS_ESTABLISHING) {
+		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING);
+		if (err)
+			return err;
+	}
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
+	return quic_dgram_send(sk, msg, len, &timeo);
 }
 
 static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
@@ -558,6 +596,8 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		err = quic_send_handshake(sk, msg, len, hs->crypto_level);
 	else if (!quic_sk(sk)->dcids.active)
 		err = -ENOTCONN;
+	else if (msg->msg_flags & MSG_QUIC_DATAGRAM)
+		err = quic_send_dgram(sk, msg, len);
 	else
 		err = quic_send_stream(sk, msg, len, si);
 out:
@@ -584,6 +624,7 @@ static bool quic_recv_ready(struct sock *sk)
 	int mlen;
 
 	return quic_recv_hs_pns(qs, &mlen) >= 0 ||
+	       !skb_queue_empty(&qs->evq) || !skb_queue_empty(&qs->dgq) ||
 	       quic_stream_readable(&qs->streams);
 }
 
@@ -646,7 +687,8 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	err = put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(info), &info);
 	if (err)
 		return err;
-	quic_stream_consumed(&qs->streams, s, done);
+	quic_stream_consumed(&qs->streams, s, done, quic_now(),
+			     qs->rtt.smoothed);
 	if (s->fin_read)
 		quic_stream_try_free(&qs->streams, s);
 	quic_output(sk);
@@ -670,6 +712,16 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		pns = quic_recv_hs_pns(qs, &mlen);
 		if (pns >= 0) {
 			err = quic_recv_handshake(sk, msg, len, pns, mlen);
+			break;
+		}
+		if (!skb_queue_empty(&qs->evq)) {
+			err = quic_queue_recv(sk, &qs->evq, msg, len, flags,
+					      MSG_QUIC_NOTIFICATION);
+			break;
+		}
+		if (!skb_queue_empty(&qs->dgq)) {
+			err = quic_queue_recv(sk, &qs->dgq, msg, len, flags,
+					      MSG_QUIC_DATAGRAM);
 			break;
 		}
 		s = quic_stream_readable(&qs->streams);
@@ -724,9 +776,15 @@ static __poll_t quic_inet_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (quic_recv_ready(sk))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	/* writable: while connecting (the handshake messages), and when
+	 * established with room in the send buffer, as TCP
+	 */
 	if (sk->sk_state == QUIC_SS_ESTABLISHING ||
-	    sk->sk_state == QUIC_SS_ESTABLISHED)
+	    (sk->sk_state == QUIC_SS_ESTABLISHED &&
+	     sk->sk_wmem_queued < READ_ONCE(sk->sk_sndbuf)))
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	else if (sk->sk_state == QUIC_SS_ESTABLISHED)
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 out:
 	release_sock(sk);
 	return mask;

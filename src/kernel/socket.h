@@ -44,6 +44,10 @@ struct quic_data {
 #define QUIC_SCID_LEN		8	/* length of the connection IDs we issue */
 #define QUIC_ODCID_LEN		16	/* client's first Destination ID */
 #define QUIC_MIN_DATAGRAM	1200	/* RFC 9000 14 */
+/* largest UDP payload we send: the skb of one packet stays within a 16 KiB
+ * slab object (order-2) together with its headroom and shared info
+ */
+#define QUIC_PKT_MAX		15360
 #define QUIC_PENDING_MAX	16	/* packets held until their keys come */
 #define QUIC_REQ_SKBS_MAX	8	/* packets held per connection request */
 
@@ -127,6 +131,9 @@ struct quic_sock {
 	struct quic_cong		cong;
 	struct quic_stream_table	streams;
 	struct sk_buff_head		pending;	/* waiting for keys */
+	struct sk_buff_head		evq;	/* events to read */
+	struct sk_buff_head		dgq;	/* datagrams to read */
+	struct sk_buff_head		dgsq;	/* datagrams to send */
 	u64				bytes_rcvd;	/* before validation */
 	u64				bytes_sent;	/* before validation */
 	u32				pto_count;
@@ -139,6 +146,10 @@ struct quic_sock {
 	u64				close_frame;	/* frame type of an error */
 	u8				path_response[8];
 	union quic_addr			laddr;	/* our address on the path */
+	struct dst_entry		*dst;	/* cached route to @peer */
+	u32				dst_cookie;	/* IPv6 route validity */
+	union quic_addr			dst_saddr;	/* source of @dst */
+	u64				pace_time;	/* ns, next departure */
 	struct quic_crypto_retry	*retry;	/* client: Retry tag check */
 	struct work_struct		work;	/* process-context work */
 	u8				probe_pns;	/* space to probe */

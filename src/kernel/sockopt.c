@@ -11,6 +11,7 @@
 #include "compat.h"
 #include "conn.h"
 #include "include/net/quic.h"
+#include "sysctl.h"
 
 #define QUIC_TP_EXT_MAX		4096	/* encoded transport parameters */
 
@@ -40,7 +41,7 @@ void quic_sock_defaults(struct quic_sock *qs)
 	memset(c, 0, sizeof(*c));
 	c->version = QUIC_VERSION_V1;
 	c->initial_smoothed_rtt = 333000;
-	c->congestion_control_algo = QUIC_CONG_ALG_RENO;
+	c->congestion_control_algo = READ_ONCE(sysctl_quic_cong_algo);
 
 	memset(p, 0, sizeof(*p));
 	p->active_connection_id_limit = 7;
@@ -320,6 +321,34 @@ static int quic_sock_set_close(struct sock *sk, sockptr_t optval,
 	return 0;
 }
 
+/* QUIC_SOCKOPT_STREAM_RESET and QUIC_SOCKOPT_STREAM_STOP_SENDING */
+static int quic_sock_stream_errinfo(struct sock *sk, int optname,
+				    sockptr_t optval, unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_errinfo e;
+	int err;
+
+	if (optlen < sizeof(e))
+		return -EINVAL;
+	if (copy_from_sockptr(&e, optval, sizeof(e)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (e.stream_id < 0)
+		return -EINVAL;
+	if (optname == QUIC_SOCKOPT_STREAM_RESET)
+		err = quic_stream_reset(&qs->streams, e.stream_id, e.errcode);
+	else
+		err = quic_stream_stop_sending(&qs->streams, e.stream_id,
+					       e.errcode);
+	if (!err) {
+		quic_output(sk);
+		quic_timer_update(sk);
+	}
+	return err;
+}
+
 static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
@@ -362,10 +391,11 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	}
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
+		return quic_sock_stream_errinfo(sk, optname, optval, optlen);
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
-		/* these act on a connection (issues 5 and 6 bring them) */
+		/* these act on a connection (issue 6 brings them) */
 		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		return -EOPNOTSUPP;	/* get only */
@@ -412,6 +442,8 @@ static int quic_put(void *optval, int *optlen, int ulen, const void *val,
 static int quic_sock_stream_open(struct sock *sk, void *optval, int *optlen, int len)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	struct socket *sock = sk->sk_socket;
+	long timeo = READ_ONCE(sk->sk_sndtimeo);
 	struct quic_stream_info si;
 	struct quic_stream *s;
 	s64 id;
@@ -426,7 +458,9 @@ static int quic_sock_stream_open(struct sock *sk, void *optval, int *optlen, int
 				  si.stream_flags | MSG_QUIC_STREAM_NEW, &id);
 	if (err)
 		return err;
-	s = quic_stream_open(&qs->streams, id, si.stream_flags, GFP_KERNEL);
+	if (sock && sock->file && (sock->file->f_flags & O_NONBLOCK))
+		timeo = 0;
+	s = quic_stream_open_wait(sk, id, si.stream_flags, &timeo);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	si.stream_id = id;

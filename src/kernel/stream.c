@@ -53,6 +53,7 @@ void quic_streams_init(struct quic_stream_table *t, bool server,
 	t->peer_uni = local->max_streams_uni;
 	t->recv_window = local->max_data;
 	t->recv_max = local->max_data;
+	t->window_ceiling = local->max_data;
 }
 
 /* the send limit a stream starts with, from the peer's parameters */
@@ -167,6 +168,7 @@ static struct quic_stream *quic_stream_new(struct quic_stream_table *t,
 	s->recv_max = window;
 	s->recv_final = U64_MAX;
 	s->send_max = quic_stream_send_initial(t, id);
+	s->blocked_at = U64_MAX;
 	hlist_add_head(&s->node, quic_stream_bucket(t, id));
 	t->count++;
 	return s;
@@ -335,36 +337,169 @@ int quic_stream_recv_frame(struct quic_stream_table *t,
  *	its side of the stream; what was not read yet is dropped
  * @t: table
  * @f: the frame
- * @errcode: the transport error when -EPROTO is returned
+ * @notify: the application learns of it by an event; otherwise the reader
+ *	sees the end of the stream (FIN) where the data stopped
+ * @errcode: the transport error when an ERR_PTR(-EPROTO) is returned
  *
- * Return: 0 or -EPROTO.
+ * Return: the stream when this is news for the application, NULL when
+ * there is nothing to report (a repeated frame, a closed stream), or an
+ * ERR_PTR: -EPROTO (close with @errcode), -ENOMEM.
  */
-int quic_stream_reset_frame(struct quic_stream_table *t,
-			    const struct quic_frame *f, u64 *errcode)
+struct quic_stream *quic_stream_reset_frame(struct quic_stream_table *t,
+					    const struct quic_frame *f,
+					    bool notify, u64 *errcode)
 {
 	u64 final = f->reset_stream.final_size;
 	struct quic_stream *s;
 
 	s = quic_stream_peer(t, f->reset_stream.stream_id, true, errcode);
 	if (IS_ERR_OR_NULL(s))
-		return PTR_ERR_OR_ZERO(s);
+		return s;
 	if (final < s->recv_highest ||
 	    (s->recv_final != U64_MAX && final != s->recv_final)) {
 		*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
-		return -EPROTO;
+		return ERR_PTR(-EPROTO);
 	}
 	if (final > s->recv_max) {
 		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
-		return -EPROTO;
+		return ERR_PTR(-EPROTO);
+	}
+	if (s->recv_reset || s->fin_read)
+		return NULL;
+	if (t->recv_sum + (final - s->recv_highest) > t->recv_max) {
+		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+		return ERR_PTR(-EPROTO);
 	}
 	t->recv_sum += final - s->recv_highest;
 	s->recv_highest = final;
 	s->recv_final = final;
-	/* what was not read is dropped: the reader sees the end */
+	s->recv_reset = 1;
+	s->stop_due = 0;
+	/* what was not read is dropped and its credit given back */
 	t->read_sum += final - s->data.read_off;
 	quic_cstream_free(&s->data);
 	s->data.read_off = final;
+	if (notify)
+		s->fin_read = 1;
+	return s;
+}
+
+/* abandon the send side of @s with @errcode: RESET_STREAM goes out */
+static void quic_stream_do_reset(struct quic_stream_table *t,
+				 struct quic_stream *s, u32 errcode)
+{
+	quic_cstream_drop_send(&s->data);
+	s->reset = 1;
+	s->reset_due = 1;
+	s->reset_errcode = errcode;
+	s->send_fin = 1;
+	if (list_empty(&s->send_node))
+		list_add_tail(&s->send_node, &t->send);
+}
+
+/* nothing of the send side is left to do (or undo) */
+static bool quic_stream_send_done(const struct quic_stream *s)
+{
+	if (s->reset)
+		return true;
+	return s->fin_acked && quic_cstream_all_acked(&s->data);
+}
+
+/**
+ * quic_stream_stop_frame - take a STOP_SENDING frame: the peer wants no
+ *	more data on the stream, so its send side is reset with the peer's
+ *	error code (RFC 9000 3.5)
+ * @t: table
+ * @f: the frame
+ * @errcode: the transport error when an ERR_PTR(-EPROTO) is returned
+ *
+ * Return: the stream when it was reset now, NULL when there was nothing
+ * to do, or an ERR_PTR: -EPROTO (close with @errcode), -ENOMEM.
+ */
+struct quic_stream *quic_stream_stop_frame(struct quic_stream_table *t,
+					   const struct quic_frame *f,
+					   u64 *errcode)
+{
+	s64 id = f->stop_sending.stream_id;
+	struct quic_stream *s;
+
+	if (!quic_stream_has_send(t, id)) {
+		*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+		return ERR_PTR(-EPROTO);
+	}
+	s = quic_stream_peer(t, id, false, errcode);
+	if (IS_ERR_OR_NULL(s))
+		return s;
+	if (quic_stream_send_done(s))
+		return NULL;
+	quic_stream_do_reset(t, s, (u32)f->stop_sending.errcode);
+	return s;
+}
+
+/**
+ * quic_stream_reset - the application resets the send side of stream @id
+ * @t: table
+ * @id: stream ID
+ * @errcode: application error code for the RESET_STREAM frame
+ *
+ * Return: 0 (also when it was reset already, or all was acknowledged),
+ * -EINVAL when the stream is not open or has no send side.
+ */
+int quic_stream_reset(struct quic_stream_table *t, s64 id, u32 errcode)
+{
+	struct quic_stream *s = quic_stream_find(t, id);
+
+	if (!s || !quic_stream_has_send(t, id))
+		return -EINVAL;
+	if (!quic_stream_send_done(s))
+		quic_stream_do_reset(t, s, errcode);
 	return 0;
+}
+
+/**
+ * quic_stream_stop_sending - the application wants no more data on @id
+ * @t: table
+ * @id: stream ID
+ * @errcode: application error code for the STOP_SENDING frame
+ *
+ * Return: 0 (also when all data arrived already), -EINVAL when the stream
+ * is not open or has no receive side.
+ */
+int quic_stream_stop_sending(struct quic_stream_table *t, s64 id,
+			     u32 errcode)
+{
+	struct quic_stream *s = quic_stream_find(t, id);
+
+	if (!s || !quic_stream_has_recv(t, id))
+		return -EINVAL;
+	if (s->recv_reset || s->fin_read ||
+	    (s->recv_final != U64_MAX && s->recv_highest == s->recv_final &&
+	     quic_cstream_readable(&s->data) == s->recv_final - s->data.read_off))
+		return 0;
+	s->stop_due = 1;
+	s->stop_errcode = errcode;
+	if (list_empty(&s->send_node))
+		list_add_tail(&s->send_node, &t->send);
+	return 0;
+}
+
+/**
+ * quic_stream_open_blocked - is opening @id held up by the peer's stream
+ *	limit? If so, a STREAMS_BLOCKED frame is queued for the peer.
+ * @t: table
+ * @id: a stream ID of ours
+ *
+ * Return: true while the peer's MAX_STREAMS does not cover @id.
+ */
+bool quic_stream_open_blocked(struct quic_stream_table *t, s64 id)
+{
+	bool uni = id & QUIC_STREAM_UNI;
+	u64 max = uni ? t->max_uni : t->max_bidi;
+
+	if (((u64)id >> 2) < max)
+		return false;
+	t->streams_blocked_send |= uni ? 2 : 1;
+	return true;
 }
 
 /* streams that stopped for want of connection credit may send again */
@@ -428,25 +563,56 @@ struct quic_stream *quic_stream_readable(struct quic_stream_table *t)
 	return NULL;
 }
 
+/*
+ * Receive window auto-tuning, as TCP's: a window that the reader used up
+ * in less than two round trips limited the sender, so it doubles, up to
+ * the ceiling (net.quic.rmem[2], or the initial window when the
+ * application fixed SO_RCVBUF).
+ */
+static u64 quic_window_tune(u64 window, u64 *last, u64 ceiling, u64 now,
+			    u64 srtt)
+{
+	if (*last && now - *last < 2 * srtt && window < ceiling)
+		window = min(window * 2, ceiling);
+	*last = now;
+	return window;
+}
+
 /**
  * quic_stream_consumed - the application read @n bytes of @s (already
  *	consumed from s->data): move the flow control limits on
  * @t: table
  * @s: stream
  * @n: bytes read
+ * @now: current time, us
+ * @srtt: smoothed RTT, us
  */
 void quic_stream_consumed(struct quic_stream_table *t, struct quic_stream *s,
-			  u64 n)
+			  u64 n, u64 now, u64 srtt)
 {
 	t->read_sum += n;
 	if (s->recv_final == U64_MAX &&
 	    s->recv_max - s->data.read_off < s->recv_window / 2) {
+		s->recv_window = quic_window_tune(s->recv_window,
+						  &s->window_time,
+						  t->window_ceiling, now, srtt);
+		s->data.recv_limit = min_t(u64, s->recv_window, U32_MAX);
+		s->data.chunks_max = min_t(u64, s->recv_window / 512 + 16,
+					   65536);
 		s->recv_max = s->data.read_off + s->recv_window;
 		s->max_data_send = 1;
 		if (list_empty(&s->send_node))
 			list_add_tail(&s->send_node, &t->send);
+		/* the connection window keeps room for a stream's */
+		if (t->recv_window < s->recv_window)
+			t->recv_window = min(s->recv_window * 2,
+					     max(t->window_ceiling,
+						 t->recv_window));
 	}
 	if (t->recv_max - t->read_sum < t->recv_window / 2) {
+		t->recv_window = quic_window_tune(t->recv_window,
+						  &t->window_time,
+						  t->window_ceiling, now, srtt);
 		t->recv_max = t->read_sum + t->recv_window;
 		t->max_data_send = true;
 	}
@@ -456,22 +622,25 @@ void quic_stream_consumed(struct quic_stream_table *t, struct quic_stream *s,
  * quic_stream_queue - queue application data on a stream
  * @t: table
  * @s: stream
- * @data: bytes (copied)
- * @len: bytes at @data (0 with @fin ends the stream)
+ * @len: bytes (0 with @fin ends the stream)
+ * @copy: writes the bytes into the stream's buffer (see
+ *	quic_cstream_queue_fn())
+ * @arg: its argument
  * @fin: the stream ends after them
  *
  * Return: 0, -EAGAIN (the stream's send buffer is full), -EPIPE (the
- * stream was ended already), -ENOMEM.
+ * stream was ended already), -ENOMEM, -EFAULT.
  */
 int quic_stream_queue(struct quic_stream_table *t, struct quic_stream *s,
-		      const u8 *data, u32 len, bool fin)
+		      u32 len, quic_cstream_copy_t copy, void *arg, bool fin)
 {
 	int err;
 
 	if (s->send_fin)
 		return -EPIPE;
 	if (len) {
-		err = quic_cstream_queue(&s->data, data, len, GFP_KERNEL);
+		err = quic_cstream_queue_fn(&s->data, len, copy, arg,
+					    GFP_KERNEL);
 		if (err)
 			return err;
 	}
@@ -485,7 +654,8 @@ int quic_stream_queue(struct quic_stream_table *t, struct quic_stream *s,
 bool quic_stream_send_pending(const struct quic_stream_table *t)
 {
 	return !list_empty(&t->send) || t->max_data_send ||
-	       t->max_streams_send;
+	       t->max_streams_send || t->streams_blocked_send ||
+	       t->data_blocked_send;
 }
 
 static bool quic_stream_fin_due(const struct quic_stream *s)
@@ -520,6 +690,24 @@ struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 		struct quic_cstream *cs = &s->data;
 
 		idlen = quic_varint_len((u64)s->id);
+		if (s->reset_due || s->stop_due) {
+			if (room < 1 + idlen + 8 + 8)
+				return NULL;
+			memset(f, 0, sizeof(*f));
+			if (s->reset_due) {
+				f->type = QUIC_FRAME_RESET_STREAM;
+				f->reset_stream.stream_id = s->id;
+				f->reset_stream.errcode = s->reset_errcode;
+				f->reset_stream.final_size = cs->send_end;
+				s->reset_due = 0;
+			} else {
+				f->type = QUIC_FRAME_STOP_SENDING;
+				f->stop_sending.stream_id = s->id;
+				f->stop_sending.errcode = s->stop_errcode;
+				s->stop_due = 0;
+			}
+			return s;
+		}
 		if (s->max_data_send) {
 			if (room < 1 + idlen + 8)
 				return NULL;
@@ -529,6 +717,10 @@ struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 			f->max_stream_data.max = s->recv_max;
 			s->max_data_send = 0;
 			return s;
+		}
+		if (s->reset) {
+			list_del_init(&s->send_node);
+			continue;
 		}
 		if (room < 1 + idlen + 8 + 1)
 			return NULL;
@@ -552,7 +744,23 @@ struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 					return s;
 				}
 				list_del_init(&s->send_node);
-				continue;
+				if (cs->send_off == cs->send_end)
+					continue;
+				/* held up by a limit: tell the peer once */
+				if (t->send_sum == t->send_max &&
+				    t->data_blocked_at != t->send_max) {
+					t->data_blocked_at = t->send_max;
+					t->data_blocked_send = true;
+				}
+				if (cs->send_off < s->send_max ||
+				    s->blocked_at == s->send_max)
+					continue;
+				s->blocked_at = s->send_max;
+				memset(f, 0, sizeof(*f));
+				f->type = QUIC_FRAME_STREAM_DATA_BLOCKED;
+				f->stream_data_blocked.stream_id = s->id;
+				f->stream_data_blocked.limit = s->send_max;
+				return s;
 			}
 			r = min_t(size_t, r, allowed + 1 +
 				  quic_varint_len(cs->send_off) +
@@ -586,7 +794,7 @@ void quic_stream_on_acked(struct quic_stream_table *t, s64 id, u64 off,
 {
 	struct quic_stream *s = quic_stream_find(t, id);
 
-	if (!s)
+	if (!s || s->reset)
 		return;
 	if (len)
 		quic_cstream_on_acked(&s->data, off, len);
@@ -595,12 +803,37 @@ void quic_stream_on_acked(struct quic_stream_table *t, s64 id, u64 off,
 	quic_stream_try_free(t, s);
 }
 
+/* a RESET_STREAM (@reset) or STOP_SENDING frame was acknowledged (@lost
+ * false) or lost
+ */
+void quic_stream_on_ctrl(struct quic_stream_table *t, s64 id, bool reset,
+			 bool lost)
+{
+	struct quic_stream *s = quic_stream_find(t, id);
+
+	if (!s)
+		return;
+	if (!lost) {
+		if (reset) {
+			s->reset_acked = 1;
+			quic_stream_try_free(t, s);
+		}
+		return;
+	}
+	if (reset)
+		s->reset_due = !s->reset_acked;
+	else	/* no point once the peer's side ended */
+		s->stop_due = !s->recv_reset && s->recv_final == U64_MAX;
+	if ((s->reset_due || s->stop_due) && list_empty(&s->send_node))
+		list_add_tail(&s->send_node, &t->send);
+}
+
 void quic_stream_on_lost(struct quic_stream_table *t, s64 id, u64 off,
 			 u64 len, bool fin)
 {
 	struct quic_stream *s = quic_stream_find(t, id);
 
-	if (!s)
+	if (!s || s->reset)
 		return;
 	if (len)
 		quic_cstream_on_lost(&s->data, off, len);
@@ -616,7 +849,7 @@ void quic_stream_try_free(struct quic_stream_table *t, struct quic_stream *s)
 	if (quic_stream_has_recv(t, s->id) && !s->fin_read)
 		return;
 	if (quic_stream_has_send(t, s->id) &&
-	    (!s->fin_acked || !quic_cstream_all_acked(&s->data)))
+	    (s->reset ? !s->reset_acked : !quic_stream_send_done(s)))
 		return;
 	quic_stream_credit(t, s->id);
 	quic_stream_free(t, s);

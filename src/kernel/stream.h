@@ -12,7 +12,8 @@
 #include "frame.h"
 
 #define QUIC_STREAM_HASH_BITS	6
-#define QUIC_STREAM_SEND_LIMIT	(1024 * 1024)	/* queued, unacked per stream */
+/* queued and unacknowledged per stream; SO_SNDBUF bounds them all */
+#define QUIC_STREAM_SEND_LIMIT	(64 * 1024 * 1024)
 
 /**
  * struct quic_stream - one stream
@@ -32,6 +33,16 @@
  * @fin_sent: FIN went out (in a packet not yet known lost)
  * @fin_acked: FIN was acknowledged
  * @max_data_send: a MAX_STREAM_DATA frame is due
+ * @reset: the send side was reset (by the application, or after the
+ *	peer's STOP_SENDING): nothing more is sent but RESET_STREAM
+ * @reset_due: a RESET_STREAM frame is to be (re)sent
+ * @reset_acked: the peer acknowledged the RESET_STREAM
+ * @stop_due: a STOP_SENDING frame is to be (re)sent
+ * @recv_reset: the peer reset its side (RESET_STREAM received)
+ * @reset_errcode: application error code of our RESET_STREAM
+ * @stop_errcode: application error code of our STOP_SENDING
+ * @blocked_at: the send limit a STREAM_DATA_BLOCKED was sent for
+ * @window_time: when @recv_max last moved (receive window auto-tuning)
  */
 struct quic_stream {
 	struct hlist_node node;
@@ -48,6 +59,15 @@ struct quic_stream {
 	u8 fin_sent:1;
 	u8 fin_acked:1;
 	u8 max_data_send:1;
+	u8 reset:1;
+	u8 reset_due:1;
+	u8 reset_acked:1;
+	u8 stop_due:1;
+	u8 recv_reset:1;
+	u32 reset_errcode;
+	u32 stop_errcode;
+	u64 blocked_at;
+	u64 window_time;
 };
 
 /**
@@ -76,6 +96,11 @@ struct quic_stream {
  *	last MAX_STREAMS_BIDI raised @peer_bidi
  * @peer_closed_uni: the same for unidirectional streams
  * @max_streams_send: MAX_STREAMS frames due, bit 0 bidi, bit 1 uni
+ * @streams_blocked_send: STREAMS_BLOCKED frames due, bit 0 bidi, bit 1 uni
+ * @data_blocked_send: a DATA_BLOCKED frame is due
+ * @data_blocked_at: the limit the last DATA_BLOCKED was sent for
+ * @window_ceiling: how far auto-tuning may grow the receive windows
+ * @window_time: when @recv_max last moved
  * @rmem: account of received data
  * @wmem: account of queued data
  * @local: our transport parameters (stream windows)
@@ -105,6 +130,11 @@ struct quic_stream_table {
 	u64 peer_closed_bidi;
 	u64 peer_closed_uni;
 	u8 max_streams_send;
+	u8 streams_blocked_send;
+	bool data_blocked_send;
+	u64 data_blocked_at;
+	u64 window_ceiling;
+	u64 window_time;
 	struct quic_mem *rmem;
 	struct quic_mem *wmem;
 	const struct quic_transport_param *local;
@@ -126,16 +156,24 @@ int quic_stream_send_id(struct quic_stream_table *t, s64 id, u32 flags,
 
 int quic_stream_recv_frame(struct quic_stream_table *t,
 			   const struct quic_frame *f, u64 *errcode);
-int quic_stream_reset_frame(struct quic_stream_table *t,
-			    const struct quic_frame *f, u64 *errcode);
+struct quic_stream *quic_stream_reset_frame(struct quic_stream_table *t,
+					    const struct quic_frame *f,
+					    bool notify, u64 *errcode);
+struct quic_stream *quic_stream_stop_frame(struct quic_stream_table *t,
+					   const struct quic_frame *f,
+					   u64 *errcode);
+int quic_stream_reset(struct quic_stream_table *t, s64 id, u32 errcode);
+int quic_stream_stop_sending(struct quic_stream_table *t, s64 id,
+			     u32 errcode);
+bool quic_stream_open_blocked(struct quic_stream_table *t, s64 id);
 void quic_stream_max_data_frame(struct quic_stream_table *t,
 				const struct quic_frame *f);
 struct quic_stream *quic_stream_readable(struct quic_stream_table *t);
 void quic_stream_consumed(struct quic_stream_table *t, struct quic_stream *s,
-			  u64 n);
+			  u64 n, u64 now, u64 srtt);
 
 int quic_stream_queue(struct quic_stream_table *t, struct quic_stream *s,
-		      const u8 *data, u32 len, bool fin);
+		      u32 len, quic_cstream_copy_t copy, void *arg, bool fin);
 bool quic_stream_send_pending(const struct quic_stream_table *t);
 struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 					   size_t room, struct quic_frame *f);
@@ -143,6 +181,8 @@ void quic_stream_on_acked(struct quic_stream_table *t, s64 id, u64 off,
 			  u64 len, bool fin);
 void quic_stream_on_lost(struct quic_stream_table *t, s64 id, u64 off,
 			 u64 len, bool fin);
+void quic_stream_on_ctrl(struct quic_stream_table *t, s64 id, bool reset,
+			 bool lost);
 void quic_stream_try_free(struct quic_stream_table *t, struct quic_stream *s);
 
 #endif /* __QUIC_STREAM_H__ */

@@ -101,12 +101,12 @@ static int sks_lists(int fd, const char *addr)
 	f = fopen("/proc/net/quic/sks", "r");
 	if (!f)
 		return 0;
+	/* LOCAL_ADDRESS TYPE FAMILY STATE UID INODE CC CWND SRTT */
 	while (fgets(line, sizeof(line), f)) {
-		char *last = strrchr(line, ' ');
+		char col[32];
 
-		if (sscanf(line, "%127s", a) == 1 && last &&
-		    !strncmp(last + 1, ino, strlen(ino)) &&
-		    last[1 + strlen(ino)] == '\n' && !strcmp(a, addr))
+		if (sscanf(line, "%127s %*s %*s %*s %*s %31s", a, col) == 2 &&
+		    !strcmp(col, ino) && !strcmp(a, addr))
 			found = 1;
 	}
 	fclose(f);

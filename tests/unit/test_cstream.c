@@ -246,8 +246,9 @@ static void t_recv_nomem(int arg)
 {
 	struct quic_cstream cs;
 	struct acct r;
-	uint8_t out[5000];
+	uint8_t out[9000];
 	u64 err = 0;
+	int rc;
 
 	(void)arg;
 	fill_msg();
@@ -267,22 +268,22 @@ static void t_recv_nomem(int arg)
 	r.refuse = false;
 	/* failure half way: the part stored is kept and consistent */
 	shim_kmalloc_fail_after = 1;
-	CHECK_EQ(quic_cstream_recv(&cs, 0, msg, 4000, GFP_ATOMIC, &err),
-		 -ENOMEM);
+	rc = quic_cstream_recv(&cs, 0, msg, 8000, GFP_ATOMIC, &err);
 	shim_kmalloc_fail_after = -1;
+	CHECK_EQ(rc, -ENOMEM);
 	CHECK_EQ(cs.nrecv, 1);
 	CHECK_EQ(quic_cstream_readable(&cs), QUIC_CSTREAM_CHUNK_DATA);
 	/* failure while filling a gap between held pieces */
-	CHECK_EQ(quic_cstream_recv(&cs, 3000, msg + 3000, 100, GFP_ATOMIC,
+	CHECK_EQ(quic_cstream_recv(&cs, 6000, msg + 6000, 100, GFP_ATOMIC,
 				   &err), 0);
 	shim_kmalloc_fail_after = 0;
-	CHECK_EQ(quic_cstream_recv(&cs, 2000, msg + 2000, 1500, GFP_ATOMIC,
-				   &err), -ENOMEM);
+	rc = quic_cstream_recv(&cs, 5000, msg + 5000, 1500, GFP_ATOMIC, &err);
 	shim_kmalloc_fail_after = -1;
+	CHECK_EQ(rc, -ENOMEM);
 	/* the peer retransmits */
-	CHECK_EQ(quic_cstream_recv(&cs, 0, msg, 4000, GFP_ATOMIC, &err), 0);
-	CHECK_EQ(quic_cstream_read(&cs, out, sizeof(out)), 4000);
-	CHECK_MEM(out, msg, 4000);
+	CHECK_EQ(quic_cstream_recv(&cs, 0, msg, 8000, GFP_ATOMIC, &err), 0);
+	CHECK_EQ(quic_cstream_read(&cs, out, sizeof(out)), 8000);
+	CHECK_MEM(out, msg, 8000);
 	CHECK_EQ(r.balance, 0);
 	quic_cstream_free(&cs);
 }
@@ -482,6 +483,7 @@ static void t_send_limit(int arg)
 	struct quic_cstream tx;
 	struct acct w;
 	struct quic_frame f;
+	int rc;
 
 	(void)arg;
 	fill_msg();
@@ -492,16 +494,17 @@ static void t_send_limit(int arg)
 	CHECK_EQ(quic_cstream_queue(&tx, msg, 192, GFP_KERNEL), 0);
 	CHECK_EQ(quic_cstream_queue(&tx, msg, 1, GFP_KERNEL), -EAGAIN);
 	/* acknowledged bytes make room */
-	CHECK_EQ(quic_cstream_send_next(&tx, 3000, &f), QUIC_CSTREAM_CHUNK_DATA);
+	CHECK_EQ(quic_cstream_send_next(&tx, 5000, &f), QUIC_CSTREAM_CHUNK_DATA);
 	quic_cstream_on_acked(&tx, 0, QUIC_CSTREAM_CHUNK_DATA);
 	CHECK_EQ(quic_cstream_queue(&tx, msg, QUIC_CSTREAM_CHUNK_DATA,
 				    GFP_KERNEL), 0);
 	/* allocation failure half way: nothing queued */
-	shim_kmalloc_fail_after = 1;
 	quic_cstream_free(&tx);
 	CHECK_EQ(w.balance, 0);
-	CHECK_EQ(quic_cstream_queue(&tx, msg, 5000, GFP_KERNEL), -ENOMEM);
+	shim_kmalloc_fail_after = 1;
+	rc = quic_cstream_queue(&tx, msg, 6000, GFP_KERNEL);
 	shim_kmalloc_fail_after = -1;
+	CHECK_EQ(rc, -ENOMEM);
 	CHECK_EQ(tx.send_end, 0);
 	CHECK(list_empty(&tx.send));
 	CHECK_EQ(w.balance, 0);
