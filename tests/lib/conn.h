@@ -327,7 +327,9 @@ static inline int qt_tell(char what)
 	return send(qt_ctl, &what, 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
-/* wait up to @ms for @what from the other side; 0 if it came */
+/* wait up to @ms for @what from the other side; 0 if it came, -1 on a
+ * timeout, when the other side exited or sent 'X' (it failed and gave up)
+ */
 static inline int qt_await(char what, int ms)
 {
 	char c;
@@ -339,6 +341,8 @@ static inline int qt_await(char what, int ms)
 			return -1;	/* the other side exited */
 		if (c == what)
 			return 0;
+		if (c == 'X')
+			return -1;
 	}
 }
 
