@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Flow control with a slow reader: the server's listening socket grants
- * small windows (max_data = max_stream_data_bidi_remote = 64 KiB), the
+ * small windows (max_data 128 KiB, max_stream_data_bidi_remote 64 KiB), the
  * client sends 8 MiB on one stream from a non-blocking socket with a small
  * SO_SNDBUF, the server reads 4 KiB at a time with a 1 ms sleep between
  * reads for the first 2 MiB, then reads fast:
@@ -31,7 +31,7 @@ static int srv_setup(int lfd, void *arg)
 	(void)arg;
 	if (qt_get_tp(lfd, &tp))
 		return -1;
-	tp.max_data = 65536;
+	tp.max_data = 131072;	/* the smallest allowed */
 	tp.max_stream_data_bidi_remote = 65536;
 	return qt_set_tp(lfd, &tp);
 }
