@@ -152,7 +152,9 @@ static int client(int fd, void *arg)
 		t_result(!strcmp(cols[0], algo_name[algo]) && !*end && cwnd > 0, name,
 			 "the connection's line ends with '%s %s %s', expected '%s <cwnd > 0> <srtt>'",
 			 cols[0], cols[1], cols[2], algo_name[algo]);
-		printf("INFO %s: CC %s CWND %s SRTT %s\n", name, cols[0], cols[1], cols[2]);
+		if (!strcmp(cols[0], algo_name[algo]))
+			printf("INFO %s: CC %s CWND %s SRTT %s\n", name, cols[0], cols[1],
+			       cols[2]);
 	}
 	qt_tell('D');
 	return 0;

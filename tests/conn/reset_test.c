@@ -55,20 +55,22 @@ static void test_event_option(void)
 	close(fd);
 }
 
-/* Read until a STREAM_UPDATE event for @sid (data is skipped; a FIN on
- * @sid is fine too). 0 and the event in @u, or -1 with the reason in err.
+/* Read until a STREAM_UPDATE event for @sid with @state (data and other
+ * events are skipped). 0 and the event in @u, or -1 with the reason in err.
  */
-static int read_update(int fd, int64_t sid, struct quic_stream_update *u,
-		       int ms)
+static int read_update(int fd, int64_t sid, unsigned int state,
+		       struct quic_stream_update *u, int ms)
 {
+	int others = 0, last_state = -1;
+
 	unsigned char buf[4096];
 	struct qt_rcv r;
 	ssize_t n;
 
 	for (;;) {
 		if (!(qt_poll(fd, POLLIN, ms) & POLLIN)) {
-			snprintf(err, sizeof(err), "no STREAM_UPDATE event for stream %lld within %d ms",
-				 (long long)sid, ms);
+			snprintf(err, sizeof(err), "no STREAM_UPDATE event {stream %lld, state %u} within %d ms (%d other events for the stream, the last with state %d)",
+				 (long long)sid, state, ms, others, last_state);
 			return -1;
 		}
 		n = qt_recv(fd, buf, sizeof(buf), MSG_DONTWAIT, &r);
@@ -87,13 +89,18 @@ static int read_update(int fd, int64_t sid, struct quic_stream_update *u,
 			continue;	/* stream data */
 		}
 		if (n < 1 + (ssize_t)sizeof(*u) || buf[0] != QUIC_EVENT_STREAM_UPDATE) {
+			/* only STREAM_UPDATE is enabled */
 			snprintf(err, sizeof(err), "an event of type %u, %zd bytes; expected STREAM_UPDATE (%u), %zu bytes",
 				 buf[0], n, QUIC_EVENT_STREAM_UPDATE, 1 + sizeof(*u));
 			return -1;
 		}
 		memcpy(u, buf + 1, sizeof(*u));
-		if (u->id == sid)
+		if (u->id == sid && u->state == state)
 			return 0;
+		if (u->id == sid) {
+			others++;
+			last_state = u->state;
+		}
 	}
 }
 
@@ -159,7 +166,7 @@ static int client(int fd, void *arg)
 	}
 	qt_tell('s');
 	qt_stage = "waiting for the event of STOP_SENDING";
-	if (read_update(fd, 4, &u, 10000))
+	if (read_update(fd, 4, QUIC_STREAM_SEND_STATE_RESET_SENT, &u, 10000))
 		t_result(0, "stop_sending_event_reset_sent", "%s", err);
 	else
 		check_update("stop_sending_event_reset_sent", &u, 4,
@@ -184,7 +191,7 @@ static int server(int fd, void *arg)
 	if ((c = qt_await_any(30000)) != 'r')
 		return 0;
 	qt_stage = "waiting for the RESET_STREAM event";
-	if (read_update(fd, 0, &u, 10000))
+	if (read_update(fd, 0, QUIC_STREAM_RECV_STATE_RESET_RECVD, &u, 10000))
 		t_result(0, "reset_event_recvd", "%s", err);
 	else
 		check_update("reset_event_recvd", &u, 0,
@@ -208,7 +215,7 @@ static int server(int fd, void *arg)
 	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_STREAM_STOP_SENDING, &ei, sizeof(ei)),
 	      EINVAL);
 	qt_stage = "waiting for the RESET_STREAM answering STOP_SENDING";
-	if (read_update(fd, 4, &u, 10000))
+	if (read_update(fd, 4, QUIC_STREAM_RECV_STATE_RESET_RECVD, &u, 10000))
 		t_result(0, "stop_sending_event_reset_recvd", "%s", err);
 	else
 		check_update("stop_sending_event_reset_recvd", &u, 4,
