@@ -53,67 +53,11 @@ for p in "$client" "$server"; do
 	fi
 done
 
-tmp=$(mktemp -d) || exit 1
-pids=
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-if ! out=$(bash certs/gen.sh "$tmp/pki" 2>&1); then
-	echo "FAIL handshake_certs: tests/certs/gen.sh: $(echo "$out" | head -n 3 | tr '\n' ' ')"
-	exit 1
-fi
+# shellcheck source=../lib/common.sh
+. lib/common.sh
+setup_tmp
+make_certs handshake
 pki=$tmp/pki
-
-# the last lines of a log on one line
-last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
-
-# the module does not do connections yet
-not_in_yet() { grep -qE 'Operation not supported' "$@" 2>/dev/null; }
-
-# start_server LOG ARGS...: quic-echo-server in the background, waits for
-# "listening on PORT"; sets srv_pid and srv_port
-start_server() {
-	local log=$1 _
-	shift
-	timeout 120 "$server" "$@" >"$log" 2>&1 &
-	srv_pid=$!
-	pids="$pids $srv_pid"
-	srv_port=
-	for _ in $(seq 100); do
-		srv_port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
-		[ -n "$srv_port" ] && return 0
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-
-# stop_server SECONDS: waits that long for the server to exit by itself
-# (it serves --count connections), then kills it; sets srv_rc (124 when
-# killed) and srv_secs (how long it took to exit)
-stop_server() {
-	local i start=$SECONDS
-	for ((i = 0; i < $1 * 10; i++)); do
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$srv_pid" 2>/dev/null; then
-		kill "$srv_pid" 2>/dev/null
-		wait "$srv_pid" 2>/dev/null
-		srv_rc=124
-	else
-		wait "$srv_pid"
-		srv_rc=$?
-	fi
-	srv_secs=$((SECONDS - start))
-}
 
 # check_logs NAME CLOG SLOG CHECK...: every "client:REGEX" / "server:REGEX"
 # matches a line of that side's log; prints FAIL and returns 1 otherwise
@@ -150,7 +94,8 @@ run_case() {
 		return
 	fi
 	# shellcheck disable=SC2086 # option lists
-	if ! start_server "$slog" --addr "$addr" --port 0 --count 1 --timeout 45 $sopt; then
+	if ! start_server "$slog" timeout 120 "$server" --addr "$addr" --port 0 --count 1 \
+		--timeout 45 $sopt; then
 		if not_in_yet "$slog"; then
 			skip_reason="the kernel handshake is not in yet ($(last "$slog" 1))"
 			echo "SKIP $name: $skip_reason"
@@ -258,7 +203,8 @@ run_repeat() {
 		return
 	fi
 	# shellcheck disable=SC2086
-	if ! start_server "$slog" --addr 127.0.0.1 --port 0 --count 100 --timeout 30 $psk; then
+	if ! start_server "$slog" timeout 120 "$server" --addr 127.0.0.1 --port 0 --count 100 \
+		--timeout 30 $psk; then
 		echo "FAIL $name: the server did not start: $(last "$slog")"
 		failed=1
 		return

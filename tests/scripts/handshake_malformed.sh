@@ -81,39 +81,19 @@ if [ ! -r /proc/net/quic/sks ]; then
 	exit 1
 fi
 
-tmp=$(mktemp -d) || exit 1
-srv_pid=
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-if ! out=$(bash certs/gen.sh "$tmp/pki" 2>&1); then
-	echo "FAIL malformed_certs: tests/certs/gen.sh: $(echo "$out" | head -n 3 | tr '\n' ' ')"
-	exit 1
-fi
+# shellcheck source=../lib/common.sh
+. lib/common.sh
+setup_tmp
+make_certs malformed
 psk=$tmp/pki/psk.txt
-
-last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
-count_socks() { tail -n +2 /proc/net/quic/sks | wc -l; }
 
 base=$(count_socks)
 slog=$tmp/server.log
 # --fork: a connection wrongly accepted from junk cannot block the others
-timeout 200 "$server" --addr 127.0.0.1 --port 0 --fork --timeout 40 --psk "$psk" >"$slog" 2>&1 &
-srv_pid=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$slog")
-	[ -n "$port" ] && break
-	kill -0 "$srv_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if [ -z "$port" ]; then
+if start_server "$slog" timeout 200 "$server" --addr 127.0.0.1 --port 0 --fork --timeout 40 \
+	--psk "$psk"; then
+	port=$srv_port
+else
 	if grep -q 'Operation not supported' "$slog"; then
 		skip_all "the kernel handshake is not in yet ($(last "$slog" 1))"
 	fi

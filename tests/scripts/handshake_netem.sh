@@ -32,19 +32,14 @@ for p in "$client" "$server"; do
 	fi
 done
 
-tmp=$(mktemp -d) || exit 1
-pids=
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
+# shellcheck source=../lib/common.sh
+. lib/common.sh
+setup_tmp
+# shellcheck disable=SC2317 # called by cleanup
+cleanup_post() {
 	ip netns del "$ns_s" 2>/dev/null
 	ip netns del "$ns_c" 2>/dev/null
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 skip_all() {
 	local c
@@ -72,48 +67,8 @@ if ! err=$({
 	exit 1
 fi
 
-if ! out=$(bash certs/gen.sh "$tmp/pki" 2>&1); then
-	echo "FAIL handshake_netem_certs: tests/certs/gen.sh: $(echo "$out" | head -n 3 | tr '\n' ' ')"
-	exit 1
-fi
+make_certs handshake_netem
 psk=$tmp/pki/psk.txt
-
-last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
-not_in_yet() { grep -qE 'Operation not supported' "$@" 2>/dev/null; }
-
-# start_server LOG SECONDS ARGS...: the server in the server namespace
-start_server() {
-	local log=$1 secs=$2 _
-	shift 2
-	ip netns exec "$ns_s" timeout "$secs" "$server" "$@" >"$log" 2>&1 &
-	srv_pid=$!
-	pids="$pids $srv_pid"
-	srv_port=
-	for _ in $(seq 100); do
-		srv_port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
-		[ -n "$srv_port" ] && return 0
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-
-# stop_server SECONDS: wait for the server to exit, then kill it
-stop_server() {
-	local i
-	for ((i = 0; i < $1 * 10; i++)); do
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$srv_pid" 2>/dev/null; then
-		kill "$srv_pid" 2>/dev/null
-		wait "$srv_pid" 2>/dev/null
-		srv_rc=124
-	else
-		wait "$srv_pid"
-		srv_rc=$?
-	fi
-}
 
 # netem "ARGS": the same netem qdisc on both ends ("" removes it)
 netem() {
@@ -136,8 +91,8 @@ run_case() {
 		echo "SKIP $name: $skip_reason"
 		return
 	fi
-	if ! start_server "$slog" $((secs + 20)) --addr 10.9.0.1 --port 0 --count 1 \
-		--timeout "$secs" --psk "$psk"; then
+	if ! start_server "$slog" ip netns exec "$ns_s" timeout $((secs + 20)) "$server" \
+		--addr 10.9.0.1 --port 0 --count 1 --timeout "$secs" --psk "$psk"; then
 		if not_in_yet "$slog"; then
 			skip_reason="the kernel handshake is not in yet ($(last "$slog" 1))"
 			echo "SKIP $name: $skip_reason"

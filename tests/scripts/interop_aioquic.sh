@@ -9,6 +9,8 @@
 #   interop_aioquic_client_retry   our server validates the client with Retry
 #   interop_aioquic_server_wrong_ca  our client must refuse a certificate
 #                                  signed by a CA it was not given
+#   interop_aioquic_server_16mb    16 MiB echoed by the aioquic server
+#   interop_aioquic_client_16mb    16 MiB from the aioquic client, echoed by ours
 # The peer script is tests/interop/aioquic_echo.py. Run by tests/run.sh from
 # tests/, as root, in the VM or by 'make check'; bookworm has no aioquic, so
 # there every case is SKIP. Certificates are made at run time
@@ -22,7 +24,8 @@ server=$top/tools/examples/quic-echo-server
 peer=(python3 interop/aioquic_echo.py)
 size=1048576
 V2=0x6b3343cf
-cases="server_v1 client_v1 server_v2 client_v2 client_retry server_wrong_ca"
+cases="server_v1 client_v1 server_v2 client_v2 client_retry server_wrong_ca server_16mb
+	client_16mb"
 failed=0
 
 skip_all() {
@@ -41,16 +44,11 @@ if ! python3 -c 'import aioquic' 2>/dev/null; then
 fi
 command -v certtool >/dev/null || skip_all "certtool (gnutls-bin) is not installed"
 
-tmp=$(mktemp -d) || exit 1
-pids=
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=../lib/common.sh
+. lib/common.sh
+setup_tmp
+srv_wait=30	# seconds for a server (python is slow to start) to listen
+secs=60		# every program of a case runs under timeout $secs
 
 # a CA and a server certificate for localhost, 127.0.0.1 and ::1 in $1
 gen_certs() {
@@ -95,53 +93,6 @@ cert=$tmp/pki/server.pem
 key=$tmp/pki/server.key
 wrong_ca=$tmp/other/ca.pem
 
-last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
-
-# start_server LOG CMD...: runs CMD in the background under timeout 60,
-# waits up to 30 s for "listening on PORT" (else kills it and fails);
-# sets $srv_pid and $srv_port
-start_server() {
-	local log=$1 _
-	shift
-	timeout 60 "$@" >"$log" 2>&1 &
-	srv_pid=$!
-	pids="$pids $srv_pid"
-	srv_port=
-	for _ in $(seq 300); do
-		srv_port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
-		[ -n "$srv_port" ] && return 0
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$srv_pid" 2>/dev/null
-	wait "$srv_pid" 2>/dev/null
-	return 1
-}
-
-# stop_server: gives the server 10 s to exit by itself (it serves one
-# connection), then kills it; sets $srv_rc and $srv_killed
-stop_server() {
-	local _
-	srv_killed=0
-	for _ in $(seq 100); do
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$srv_pid" 2>/dev/null; then
-		kill "$srv_pid" 2>/dev/null
-		wait "$srv_pid" 2>/dev/null
-		srv_rc=124 srv_killed=1
-	else
-		wait "$srv_pid"
-		srv_rc=$?
-	fi
-}
-
-# our programs report EOPNOTSUPP while the kernel handshake is missing
-not_in_yet() {
-	grep -qiE 'Operation not supported|EOPNOTSUPP' "$@" 2>/dev/null
-}
-
 # result NAME CLIENT_RC CLIENT_LOG SERVER_LOG OURS(client|server) [CHECK...]
 # PASS when the client exited 0 with "echo ok", the server exited 0 and every
 # CHECK "client:REGEX" or "server:REGEX" matches a line of that side's output
@@ -156,7 +107,7 @@ result() {
 			return
 		fi
 		local how="exited $crc"
-		[ "$crc" -eq 124 ] && how="did not finish within 60 s"
+		[ "$crc" -eq 124 ] && how="did not finish within $secs s"
 		echo "FAIL $name: the client $how: $(last "$clog"); peer: $(last "$peerlog")"
 		failed=1
 		return
@@ -192,17 +143,17 @@ case_our_client() {
 		return
 	fi
 	# shellcheck disable=SC2086
-	if ! start_server "$slog" "${peer[@]}" server --addr 127.0.0.1 --port 0 \
+	if ! start_server "$slog" timeout "$secs" "${peer[@]}" server --addr 127.0.0.1 --port 0 \
 		--cert "$cert" --key "$key" --alpn echo --count 1 $sopt; then
 		echo "FAIL $name: no 'listening on PORT' from the aioquic server: $(last "$slog")"
 		failed=1
 		return
 	fi
 	# shellcheck disable=SC2086
-	timeout 60 "$client" --addr 127.0.0.1 --port "$srv_port" --ca "$ca" \
+	timeout "$secs" "$client" --addr 127.0.0.1 --port "$srv_port" --ca "$ca" \
 		--sni localhost --alpn echo --size $size $copt >"$clog" 2>&1
 	crc=$?
-	stop_server
+	stop_server 10
 	result "$name" "$crc" "$clog" "$slog" client ${check:+"$check"}
 }
 
@@ -215,7 +166,7 @@ case_our_server() {
 		return
 	fi
 	# shellcheck disable=SC2086
-	if ! start_server "$slog" "$server" --addr 127.0.0.1 --port 0 \
+	if ! start_server "$slog" timeout "$secs" "$server" --addr 127.0.0.1 --port 0 \
 		--cert "$cert" --key "$key" --alpn echo --count 1 $sopt; then
 		if not_in_yet "$slog"; then
 			echo "SKIP $name: the kernel handshake is not in yet ($(last "$slog" 1))"
@@ -226,10 +177,10 @@ case_our_server() {
 		return
 	fi
 	# shellcheck disable=SC2086
-	timeout 60 "${peer[@]}" client --addr 127.0.0.1 --port "$srv_port" --ca "$ca" \
+	timeout "$secs" "${peer[@]}" client --addr 127.0.0.1 --port "$srv_port" --ca "$ca" \
 		--sni localhost --alpn echo --size $size $copt >"$clog" 2>&1
 	crc=$?
-	stop_server
+	stop_server 10
 	result "$name" "$crc" "$clog" "$slog" server ${check:+"$check"}
 }
 
@@ -241,16 +192,16 @@ case_wrong_ca() {
 		echo "SKIP $name: tools/examples/quic-echo-client is not built"
 		return
 	fi
-	if ! start_server "$slog" "${peer[@]}" server --addr 127.0.0.1 --port 0 \
+	if ! start_server "$slog" timeout "$secs" "${peer[@]}" server --addr 127.0.0.1 --port 0 \
 		--cert "$cert" --key "$key" --alpn echo --count 1; then
 		echo "FAIL $name: no 'listening on PORT' from the aioquic server: $(last "$slog")"
 		failed=1
 		return
 	fi
-	timeout 60 "$client" --addr 127.0.0.1 --port "$srv_port" --ca "$wrong_ca" \
+	timeout "$secs" "$client" --addr 127.0.0.1 --port "$srv_port" --ca "$wrong_ca" \
 		--sni localhost --alpn echo --size $size >"$clog" 2>&1
 	crc=$?
-	stop_server
+	stop_server 10
 	if not_in_yet "$clog"; then
 		echo "SKIP $name: the kernel handshake is not in yet ($(last "$clog" 1))"
 	elif [ "$crc" -eq 0 ] || grep -q '^echo ok' "$clog"; then
@@ -287,4 +238,27 @@ budget interop_aioquic_client_retry &&
 	case_our_server interop_aioquic_client_retry --retry "" "client:^retry ok$"
 budget interop_aioquic_server_wrong_ca &&
 	case_wrong_ca
+
+# 16 MiB echoed (32 MiB through the peer), the client comparing length and
+# SHA-256 of what came back with what it sent; INFO gives the time. Each may
+# take up to $big_secs, so it only starts with that much left of the 300 s.
+big_secs=120
+big_case() {
+	local name=$1 t0=$SECONDS
+	if [ $((SECONDS + big_secs)) -gt 290 ]; then
+		echo "SKIP $name: no time left in the suite's 300 s for this script ($SECONDS s used)"
+		return
+	fi
+	secs=$big_secs size=16777216
+	if [ "$2" = our_client ]; then
+		case_our_client "$name" "" "" "client:^echo ok 16777216 bytes "
+	else
+		case_our_server "$name" "" "--timeout $((big_secs - 10))" \
+			"client:^echo ok 16777216 "
+	fi
+	secs=60 size=1048576
+	echo "INFO $name: $((SECONDS - t0)) s for the handshake and 16 MiB each way"
+}
+big_case interop_aioquic_server_16mb our_client
+big_case interop_aioquic_client_16mb our_server
 exit "$failed"

@@ -2,7 +2,8 @@
 # HTTP/3 interop with ngtcp2's GnuTLS examples: our quic-h3-client (tools/h3)
 # downloads from gtlsserver, and gtlsclient downloads from our quic-h3-server,
 # over IPv4 and IPv6; a 1 MB and a 1 KB random file must arrive with the
-# right SHA-256. gtlsclient exits 0 even on a 404 or a handshake timeout, so
+# right SHA-256 (and a 16 MB one from gtlsserver to our client:
+# h3_client_to_gtlsserver_16mb). gtlsclient exits 0 even on a 404 or a handshake timeout, so
 # the downloaded files are what is judged. Then ngtcp2_handshake_repeat:
 # tools/examples/quic-echo-client makes 100 handshakes in a row (X.509,
 # verified against the test CA and "localhost", ALPN h3, no data) with
@@ -20,7 +21,7 @@ export PATH=$PATH:/usr/sbin:/sbin
 T=60	# every process runs under timeout $T
 
 cases="h3_client_to_gtlsserver_ipv4 gtlsclient_to_h3_server_ipv4
-h3_client_to_gtlsserver_ipv6 gtlsclient_to_h3_server_ipv6"
+h3_client_to_gtlsserver_ipv6 gtlsclient_to_h3_server_ipv6 h3_client_to_gtlsserver_16mb"
 skip_all() {
 	local c
 	for c in $cases; do echo "SKIP interop_$c: $1"; done
@@ -37,15 +38,10 @@ if [ ! -x "$h3/quic-h3-client" ] || [ ! -x "$h3/quic-h3-server" ]; then
 	h3_missing="$h3/quic-h3-client and quic-h3-server not built (libnghttp3-dev missing?)"
 fi
 
-work=$(mktemp -d) || { echo "FAIL interop_setup: mktemp failed"; exit 1; }
-server=''	# the pid of the running server (its timeout wrapper), if any
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=../lib/common.sh
+. "$tests/lib/common.sh"
+setup_tmp
+work=$tmp
 failed=0
 pass() { echo "PASS interop_$1"; }
 fail() { echo "FAIL interop_$1: $2"; failed=1; }
@@ -57,12 +53,6 @@ last_lines() {
 	[ -s "$1" ] || { echo "(no output)"; return; }
 	grep -avE '^I[0-9]+ |^(Sent|Received) packet|^Set timer|^Timer (has|expired)|^[[:space:]]*$' "$1" |
 		tail -n "${2:-3}" | tr '\n' '|' | sed 's/|$//; s/|/ | /g' | cut -c1-400
-}
-
-stop_server() {
-	kill "$server" 2>/dev/null
-	wait "$server" 2>/dev/null
-	server=''
 }
 
 # a UDP port nothing is bound to
@@ -124,6 +114,8 @@ for f in "$ca" "$cert" "$key"; do
 done
 
 head -c 1048576 /dev/urandom >"$work/htdocs/big.bin"
+head -c 16777216 /dev/urandom >"$work/htdocs/huge.bin"
+sum_huge=$(sha256sum <"$work/htdocs/huge.bin" | cut -d' ' -f1)
 head -c 1024 /dev/urandom >"$work/htdocs/small.bin"
 sum_big=$(sha256sum <"$work/htdocs/big.bin" | cut -d' ' -f1)
 sum_small=$(sha256sum <"$work/htdocs/small.bin" | cut -d' ' -f1)
@@ -143,16 +135,17 @@ h3_client_to_gtlsserver() {
 	port=$(free_port) || { fail "$name" "no free UDP port"; return; }
 	timeout $T gtlsserver --no-quic-dump --no-http-dump -d "$work/htdocs" \
 		"$addr" "$port" "$key" "$cert" >"$out/gtlsserver.log" 2>&1 &
-	server=$!
-	if ! wait_udp "$port" "$server"; then
-		stop_server
+	srv_pid=$!
+	pids="$pids $srv_pid"
+	if ! wait_udp "$port" "$srv_pid"; then
+		stop_server 0
 		fail "$name" "gtlsserver did not start on $addr port $port: $(last_lines "$out/gtlsserver.log")"
 		return
 	fi
 	timeout $T "$h3/quic-h3-client" --ca "$ca" -o "$out/big.bin" -o "$out/small.bin" \
 		"https://$uh:$port/big.bin" "https://$uh:$port/small.bin" >"$out/client.log" 2>&1
 	rc=$?
-	stop_server
+	stop_server 0
 	if kernel_lacks "$out/client.log"; then
 		skip "$name" "$(last_lines "$out/client.log" 1)"
 		return
@@ -175,21 +168,65 @@ h3_client_to_gtlsserver() {
 	fi
 }
 
+# --- our client downloads 16 MiB from gtlsserver ----------------------------
+# The same as above with one 16 MiB file; INFO gives the time it took.
+h3_client_to_gtlsserver_16mb() {
+	local name=h3_client_to_gtlsserver_16mb out=$work/huge port rc bad t0 cap
+	mkdir -p "$out"
+	cap=$((285 - SECONDS))	# tests/run.sh stops the script at 300 s
+	[ "$cap" -gt 150 ] && cap=150
+	if [ "$cap" -lt 40 ]; then
+		skip "$name" "out of time (${SECONDS} s used by the cases above)"
+		return
+	fi
+	port=$(free_port) || { fail "$name" "no free UDP port"; return; }
+	timeout $((cap + 5)) gtlsserver --no-quic-dump --no-http-dump -d "$work/htdocs" \
+		127.0.0.1 "$port" "$key" "$cert" >"$out/gtlsserver.log" 2>&1 &
+	srv_pid=$!
+	pids="$pids $srv_pid"
+	if ! wait_udp "$port" "$srv_pid"; then
+		stop_server 0
+		fail "$name" "gtlsserver did not start on 127.0.0.1 port $port: $(last_lines "$out/gtlsserver.log")"
+		return
+	fi
+	t0=$SECONDS
+	timeout "$cap" "$h3/quic-h3-client" --ca "$ca" -o "$out/huge.bin" \
+		"https://127.0.0.1:$port/huge.bin" >"$out/client.log" 2>&1
+	rc=$?
+	stop_server 0
+	if kernel_lacks "$out/client.log"; then
+		skip "$name" "$(last_lines "$out/client.log" 1)"
+		return
+	fi
+	bad=
+	grep -qx "GET /huge.bin -> 200 16777216 sha256=$sum_huge" "$out/client.log" ||
+		bad="no good line for /huge.bin"
+	[ -n "$bad" ] || bad=$(check_file "$out/huge.bin" huge.bin)
+	if [ "$rc" = 0 ] && [ -z "$bad" ]; then
+		echo "INFO interop_$name: 16 MiB in $((SECONDS - t0)) s"
+		pass "$name"
+	else
+		[ "$rc" = 124 ] && rc="124 (killed after $cap s)"
+		fail "$name" "quic-h3-client exit $rc${bad:+ ($bad)}: $(last_lines "$out/client.log") // gtlsserver: $(last_lines "$out/gtlsserver.log" 2)"
+	fi
+}
+
 # --- gtlsclient -> our server -------------------------------------------------
 gtlsclient_to_h3_server() {
 	local name=$1 addr=$2 uh=$3 out=$work/$1 port='' rc bad f
 	mkdir -p "$out/dl"
 	timeout $T "$h3/quic-h3-server" --addr "$addr" --port 0 --cert "$cert" --key "$key" \
 		--dir "$work/htdocs" >"$out/server.out" 2>"$out/server.err" &
-	server=$!
+	srv_pid=$!
+	pids="$pids $srv_pid"
 	for _ in $(seq 100); do
 		port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$out/server.out")
 		[ -n "$port" ] && break
-		kill -0 "$server" 2>/dev/null || break
+		kill -0 "$srv_pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	if [ -z "$port" ]; then
-		stop_server
+		stop_server 0
 		if kernel_lacks "$out/server.err"; then
 			skip "$name" "$(last_lines "$out/server.err" 1)"
 		else
@@ -201,7 +238,7 @@ gtlsclient_to_h3_server() {
 		--exit-on-all-streams-close --download "$out/dl" "$addr" "$port" \
 		"https://$uh:$port/big.bin" "https://$uh:$port/small.bin" >"$out/gtlsclient.log" 2>&1
 	rc=$?
-	stop_server
+	stop_server 0
 	bad=
 	for f in big.bin small.bin; do
 		[ -z "$(check_file "$out/dl/$f" "$f")" ] ||
@@ -235,9 +272,10 @@ handshake_repeat() {
 	port=$(free_port) || { echo "FAIL $name: no free UDP port"; failed=1; return; }
 	timeout $((cap + 5)) gtlsserver --no-quic-dump --no-http-dump -d "$work/htdocs" \
 		127.0.0.1 "$port" "$key" "$cert" >"$out/gtlsserver.log" 2>&1 &
-	server=$!
-	if ! wait_udp "$port" "$server"; then
-		stop_server
+	srv_pid=$!
+	pids="$pids $srv_pid"
+	if ! wait_udp "$port" "$srv_pid"; then
+		stop_server 0
 		echo "FAIL $name: gtlsserver did not start on 127.0.0.1 port $port: $(last_lines "$out/gtlsserver.log")"
 		failed=1
 		return
@@ -245,7 +283,7 @@ handshake_repeat() {
 	timeout "$cap" "$echo_client" --addr 127.0.0.1 --port "$port" --ca "$ca" --sni localhost \
 		--alpn h3 --no-data --repeat 100 --timeout 60 >"$out/client.log" 2>&1
 	rc=$?
-	stop_server
+	stop_server 0
 	summary=$(grep -m1 '^handshakes: 100 ok, min [0-9]* us, median [0-9]* us, max [0-9]* us$' "$out/client.log")
 	n_ok=$(grep -c '^handshake ok ' "$out/client.log")
 	if [ "$rc" = 0 ] && [ -n "$summary" ] && [ "$n_ok" = 100 ]; then
@@ -272,6 +310,7 @@ else
 		skip h3_client_to_gtlsserver_ipv6 "no ::1 on lo"
 		skip gtlsclient_to_h3_server_ipv6 "no ::1 on lo"
 	fi
+	h3_client_to_gtlsserver_16mb
 fi
 handshake_repeat
 exit $failed

@@ -61,26 +61,17 @@ done
 agent_skip=
 [ -x "$agent" ] || agent_skip="tools/quic-handshaked/quic-handshaked is not built"
 
-tmp=$(mktemp -d) || exit 1
-pids=
+# shellcheck source=../lib/common.sh
+. lib/common.sh
+setup_tmp
 agent_pid=
 agent_mark=0
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	local p
-	stop_agent
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rmmod quic_sample 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+# shellcheck disable=SC2317 # called by cleanup
+cleanup_pre() { stop_agent; }
+# shellcheck disable=SC2317
+cleanup_post() { rmmod quic_sample 2>/dev/null; }
 
-if ! out=$(bash certs/gen.sh "$tmp/pki" 2>&1); then
-	echo "FAIL kconsumer_certs: tests/certs/gen.sh: $(echo "$out" | head -n 3 | tr '\n' ' ')"
-	exit 1
-fi
+make_certs kconsumer
 pki=$tmp/pki
 alog=$tmp/agent.log
 : >"$alog"
@@ -93,12 +84,9 @@ alpn = echo
 EOF
 
 echo "kconsumer: start" >/dev/kmsg 2>/dev/null
-count_socks() { tail -n +2 /proc/net/quic/sks 2>/dev/null | wc -l; }
 socks_before=$(count_socks)
 rmmod quic_sample 2>/dev/null
 
-# the last lines of a log on one line
-last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
 kernlog() { dmesg --color=never | grep 'quic_sample:' | tail -n "${1:-3}" | tr '\n' '|' | sed 's/|$//'; }
 fail() {
 	echo "FAIL $1: $2"
@@ -167,42 +155,6 @@ ensure_agent() {
 	start_agent && return 0
 	agent_err="the agent did not start: $(last "$alog")"
 	return 1
-}
-
-# start_server LOG ARGS...: quic-echo-server in the background, waits for
-# "listening on PORT"; sets srv_pid and srv_port
-start_server() {
-	local log=$1 _
-	shift
-	timeout 120 "$server" "$@" >"$log" 2>&1 &
-	srv_pid=$!
-	pids="$pids $srv_pid"
-	srv_port=
-	for _ in $(seq 100); do
-		srv_port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
-		[ -n "$srv_port" ] && return 0
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-
-# stop_server SECONDS: waits that long for the server to exit by itself,
-# then kills it; sets srv_rc (124 when killed)
-stop_server() {
-	local i
-	for ((i = 0; i < $1 * 10; i++)); do
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$srv_pid" 2>/dev/null; then
-		kill "$srv_pid" 2>/dev/null
-		wait "$srv_pid" 2>/dev/null
-		srv_rc=124
-	else
-		wait "$srv_pid"
-		srv_rc=$?
-	fi
 }
 
 # load NAME ARGS...: insmod quic_sample with ARGS; prints FAIL on error
@@ -277,7 +229,7 @@ client_case() {
 	shift 3
 	precheck "$name" || return
 	# shellcheck disable=SC2086 # option list
-	if ! start_server "$slog" --addr 127.0.0.1 --port 0 --count 1 --timeout 30 $sopt; then
+	if ! start_server "$slog" timeout 120 "$server" --addr 127.0.0.1 --port 0 --count 1 --timeout 30 $sopt; then
 		fail "$name" "quic-echo-server did not start: $(last "$slog")"
 		return
 	fi
@@ -358,7 +310,7 @@ pair_case() {
 agent_fails_case() {
 	local name=kconsumer_agent_fails slog=$tmp/agent_fails.server
 	precheck "$name" || return
-	if ! start_server "$slog" --addr 127.0.0.1 --port 0 --count 1 --timeout 30 \
+	if ! start_server "$slog" timeout 120 "$server" --addr 127.0.0.1 --port 0 --count 1 --timeout 30 \
 		--cert "$pki/server.pem" --key "$pki/server.key"; then
 		fail "$name" "quic-echo-server did not start: $(last "$slog")"
 		return

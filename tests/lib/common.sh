@@ -1,0 +1,96 @@
+# shellcheck shell=bash disable=SC2034 # srv_* are set for the scripts that source this
+# Helpers shared by the scripts of tests/scripts/ (sourced after they cd to
+# tests/): a temporary directory with background processes killed on exit,
+# starting and stopping a server that prints "listening on PORT", test
+# credentials, and log excerpts.
+#
+#   . lib/common.sh
+#   setup_tmp                      # $tmp, $pids, traps
+#   make_certs handshake           # $tmp/pki, or "FAIL handshake_certs" + exit
+#   start_server LOG CMD...        # sets srv_pid, srv_port
+#   stop_server [SECONDS]          # sets srv_rc, srv_secs, srv_killed
+
+# last FILE [N]: the last N (default 3) lines of FILE on one line, '|' between
+last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
+
+# not_in_yet FILE...: a log says the module has no connect()/listen() yet
+not_in_yet() { grep -qiE 'Operation not supported|EOPNOTSUPP' "$@" 2>/dev/null; }
+
+# count_socks: QUIC sockets in /proc/net/quic/sks (lines after the header)
+count_socks() { tail -n +2 /proc/net/quic/sks 2>/dev/null | wc -l; }
+
+# setup_tmp: makes the directory $tmp; on exit the background processes
+# whose pids are in $pids are killed and $tmp is removed. A script may
+# define cleanup_pre (runs first) and cleanup_post (after the processes are
+# gone, before $tmp is removed).
+setup_tmp() {
+	tmp=$(mktemp -d) || exit 1
+	pids=
+	trap cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	local p
+	if declare -F cleanup_pre >/dev/null; then cleanup_pre; fi
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	if declare -F cleanup_post >/dev/null; then cleanup_post; fi
+	rm -rf "$tmp"
+}
+
+# make_certs PREFIX [DIR]: tests/certs/gen.sh into DIR (default $tmp/pki);
+# on failure prints "FAIL PREFIX_certs: ..." and exits 1
+make_certs() {
+	local out
+	if ! out=$(bash certs/gen.sh "${2:-$tmp/pki}" 2>&1); then
+		echo "FAIL $1_certs: tests/certs/gen.sh: $(echo "$out" | head -n 3 | tr '\n' ' ')"
+		exit 1
+	fi
+}
+
+# start_server LOG CMD...: runs CMD (usually "timeout N quic-echo-server
+# ARGS") in the background with its output in LOG, and waits up to
+# $srv_wait seconds (default 10) for its line "listening on PORT". Sets
+# srv_pid and srv_port and returns 0; returns 1 (the server killed) if it
+# exits or does not listen in time.
+start_server() {
+	local log=$1 _
+	shift
+	"$@" >"$log" 2>&1 &
+	srv_pid=$!
+	pids="$pids $srv_pid"
+	srv_port=
+	for _ in $(seq $((${srv_wait:-10} * 10))); do
+		srv_port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+		[ -n "$srv_port" ] && return 0
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$srv_pid" 2>/dev/null
+	wait "$srv_pid" 2>/dev/null
+	return 1
+}
+
+# stop_server [SECONDS]: waits up to SECONDS (default 10) for the server to
+# exit by itself (it serves --count connections), then kills it. Sets
+# srv_rc (124 when killed), srv_killed (1 when killed) and srv_secs (how
+# long it took).
+stop_server() {
+	local i start=$SECONDS
+	srv_killed=0
+	for ((i = 0; i < ${1:-10} * 10; i++)); do
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$srv_pid" 2>/dev/null; then
+		kill "$srv_pid" 2>/dev/null
+		wait "$srv_pid" 2>/dev/null
+		srv_rc=124 srv_killed=1
+	else
+		wait "$srv_pid"
+		srv_rc=$?
+	fi
+	srv_secs=$((SECONDS - start))
+}
