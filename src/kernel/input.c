@@ -38,6 +38,16 @@ void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
 		src->v6.sin6_scope_id = inet6_iif(skb);
 }
 
+/* bytes of the first datagram of @skb: gso_size when UDP GRO coalesced
+ * several (the tunnel socket accepts such skbs, see udp_sock.c)
+ */
+static u32 quic_seg_len(const struct sk_buff *skb)
+{
+	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_size)
+		return min_t(u32, skb_shinfo(skb)->gso_size, skb->len);
+	return skb->len;
+}
+
 /* hand @skb to @sk now, or to its backlog while the user holds it */
 static void quic_deliver(struct sock *sk, struct sk_buff *skb)
 {
@@ -91,7 +101,7 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb)
 	if (skb_linearize_cow(skb))
 		goto drop;
 	QUIC_SKB_CB(skb)->time = quic_now();
-	if (!quic_dcid_of(skb->data, skb->len, &cid, &cid_len)) {
+	if (!quic_dcid_of(skb->data, quic_seg_len(skb), &cid, &cid_len)) {
 		/* a long header of another version may carry longer IDs:
 		 * the listener answers it with Version Negotiation
 		 */
@@ -138,6 +148,7 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	struct quic_request *req;
 	struct quic_cid odcid;
 	struct quic_hdr hdr;
+	u32 len = quic_seg_len(skb);
 	struct sock *nsk;
 	bool retried = false;
 
@@ -154,18 +165,18 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 			return;
 		}
 	}
-	if (quic_hdr_decode(skb->data, skb->len, QUIC_SCID_LEN, 0, &hdr) < 0)
+	if (quic_hdr_decode(skb->data, len, QUIC_SCID_LEN, 0, &hdr) < 0)
 		goto drop;
 	quic_skb_addrs(skb, &src, &dst);
 	if (hdr.type == QUIC_PKT_UNSUPPORTED) {
-		if (skb->len >= QUIC_MIN_DATAGRAM)
+		if (len >= QUIC_MIN_DATAGRAM)
 			quic_send_vn(qs->udp_sk, &hdr, &dst, &src);
 		goto drop;
 	}
 	/* only a client's Initial in a full-size datagram opens a
 	 * connection, with an ID of at least 8 bytes (RFC 9000 7.2, 14.1)
 	 */
-	if (hdr.type != QUIC_PKT_INITIAL || skb->len < QUIC_MIN_DATAGRAM ||
+	if (hdr.type != QUIC_PKT_INITIAL || len < QUIC_MIN_DATAGRAM ||
 	    hdr.dcid_len < 8 || sk->sk_state != QUIC_SS_LISTENING)
 		goto drop;
 
@@ -605,15 +616,26 @@ static void quic_rcv_datagram(struct sock *sk, u8 *p, u32 len, u64 now)
 void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	u32 seg, off, len;
 
 	if (sk->sk_state == QUIC_SS_CLOSED ||
 	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
 		kfree_skb(skb);
 		return;
 	}
-	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
-		qs->bytes_rcvd += skb->len;
-	quic_rcv_datagram(sk, skb->data, skb->len, QUIC_SKB_CB(skb)->time);
+	/* a GRO-coalesced skb holds datagrams of gso_size bytes (the last
+	 * one may be shorter): each is processed in place
+	 */
+	seg = quic_seg_len(skb);
+	for (off = 0; off < skb->len; off += seg) {
+		len = min(seg, skb->len - off);
+		if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
+			qs->bytes_rcvd += len;
+		quic_rcv_datagram(sk, skb->data + off, len,
+				  QUIC_SKB_CB(skb)->time);
+		if (sk->sk_state == QUIC_SS_CLOSED)
+			break;
+	}
 	kfree_skb(skb);
 	quic_output(sk);
 	quic_timer_update(sk);

@@ -61,6 +61,7 @@ struct quic_open_pkt {
 
 struct quic_dgram {
 	struct sk_buff *skb;
+	u32 base;	/* where the datagram starts in @skb (GSO batches) */
 	u32 budget;
 	bool has_initial;
 	bool initial_ae;
@@ -613,7 +614,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		return;
 	if (!quic_pns_due(sk, pns, allow_data, now))
 		return;
-	room = d->budget - skb->len - QUIC_TAG_LEN -
+	room = d->budget - (skb->len - d->base) - QUIC_TAG_LEN -
 	       (d->is_open ? QUIC_TAG_LEN : 0);
 	if ((int)room < 64 || room > d->budget)
 		return;
@@ -857,14 +858,62 @@ static u64 quic_in_flight(const struct quic_sock *qs)
 	       qs->pns[2].bytes_in_flight;
 }
 
-/* build and send one datagram; returns its size, 0 if nothing was due */
+/* a datagram of a GSO batch that is this close to full is padded to the
+ * segment size (every segment but the last must have it)
+ */
+#define QUIC_GSO_SLACK		64
+
+/* build one datagram at the end of d->skb (from d->base); returns its
+ * length, 0 if nothing was due
+ */
+static u32 quic_build_datagram(struct sock *sk, struct quic_dgram *d,
+			       bool allow_data, bool batch, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u32 len, pad = 0;
+	int pns;
+
+	for (pns = 0; pns < QUIC_PNS_MAX; pns++)
+		quic_build(sk, d, pns, allow_data, now);
+	if (!d->is_open)
+		return 0;
+	len = d->skb->len - d->base + QUIC_TAG_LEN;
+	if (d->has_initial && (!quic_is_serv(qs) || d->initial_ae) &&
+	    len < QUIC_MIN_DATAGRAM)
+		pad = min_t(u32, QUIC_MIN_DATAGRAM, d->budget) - len;
+	else if (batch && len < d->budget && d->budget - len <= QUIC_GSO_SLACK)
+		pad = d->budget - len;
+	quic_seal(sk, d, pad);
+	return d->skb->len - d->base;
+}
+
+/* mark @skb as @segs UDP datagrams of @size bytes each (the last may be
+ * shorter) for UDP GSO: the stack or the device splits it
+ */
+static void quic_gso_prepare(struct sk_buff *skb, u32 size, u32 segs)
+{
+	skb_shinfo(skb)->gso_size = size;
+	skb_shinfo(skb)->gso_segs = segs;
+	skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
+	/* the UDP header goes in front of the data: checksum it there */
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) - sizeof(struct udphdr);
+	skb->csum_offset = offsetof(struct udphdr, check);
+}
+
+/*
+ * Build and send one datagram, or once the handshake is confirmed and the
+ * path's datagrams are small, a batch of them in one skb sent with UDP GSO
+ * (up to QUIC_PKT_MAX bytes). Returns the bytes sent, 0 if nothing was
+ * due.
+ */
 static int quic_send_datagram(struct sock *sk, u64 now)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_dgram d = {};
-	bool allow_data, pad;
-	u32 budget = qs->mss, len;
-	int pns;
+	u32 budget = qs->mss, size, len, segs = 0;
+	struct quic_dgram d;
+	struct sk_buff *skb;
+	bool batch, allow_data;
 
 	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags)) {
 		u64 allowed = 3 * qs->bytes_rcvd;
@@ -873,37 +922,46 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 			return 0;
 		budget = min_t(u64, budget, allowed - qs->bytes_sent);
 	}
-	allow_data = quic_in_flight(qs) < qs->cong.window ||
-		     test_bit(QUIC_F_PROBE, &qs->flags);
-	d.budget = budget;
-	d.skb = quic_skb_alloc(budget, GFP_ATOMIC);
-	if (!d.skb)
+	batch = test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) &&
+		test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags) &&
+		2 * budget <= QUIC_PKT_MAX;
+	size = batch ? rounddown(QUIC_PKT_MAX, budget) : budget;
+	skb = quic_skb_alloc(size, GFP_ATOMIC);
+	if (!skb)
 		return 0;
-	for (pns = 0; pns < QUIC_PNS_MAX; pns++)
-		quic_build(sk, &d, pns, allow_data, now);
-	if (!d.is_open) {
-		kfree_skb(d.skb);
+	for (;;) {
+		allow_data = quic_in_flight(qs) < qs->cong.window ||
+			     test_bit(QUIC_F_PROBE, &qs->flags);
+		memset(&d, 0, sizeof(d));
+		d.skb = skb;
+		d.base = skb->len;
+		d.budget = budget;
+		len = quic_build_datagram(sk, &d, allow_data, batch, now);
+		if (!len)
+			break;
+		segs++;
+		if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
+			qs->bytes_sent += len;
+		/* RFC 9001 4.9.1: a client drops Initial keys with its
+		 * first Handshake packet
+		 */
+		if (d.has_handshake && !quic_is_serv(qs))
+			quic_conn_discard(sk, QUIC_PNS_INITIAL);
+		if (test_and_clear_bit(QUIC_F_CLOSE_SEND, &qs->flags)) {
+			set_bit(QUIC_F_CLOSING, &qs->flags);
+			break;
+		}
+		if (!batch || len != budget || skb->len + budget > size)
+			break;
+	}
+	if (!segs) {
+		kfree_skb(skb);
 		return 0;
 	}
-	pad = d.has_initial && (!quic_is_serv(qs) || d.initial_ae);
-	len = d.skb->len + QUIC_TAG_LEN;
-	quic_seal(sk, &d, pad && len < QUIC_MIN_DATAGRAM ?
-		  min_t(u32, QUIC_MIN_DATAGRAM, budget) - len : 0);
-	if (!d.skb->len) {
-		kfree_skb(d.skb);
-		return 0;
-	}
-	len = d.skb->len;
-	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
-		qs->bytes_sent += len;
-	if (test_and_clear_bit(QUIC_F_CLOSE_SEND, &qs->flags))
-		set_bit(QUIC_F_CLOSING, &qs->flags);
-	quic_conn_xmit(sk, d.skb);
-	/* RFC 9001 4.9.1: a client drops Initial keys with its first
-	 * Handshake packet
-	 */
-	if (d.has_handshake && !quic_is_serv(qs))
-		quic_conn_discard(sk, QUIC_PNS_INITIAL);
+	len = skb->len;
+	if (segs > 1)
+		quic_gso_prepare(skb, budget, segs);
+	quic_conn_xmit(sk, skb);
 	return len;
 }
 

@@ -74,8 +74,10 @@ static struct ctl_table quic_sysctl_table[] = {
 
 int quic_sysctl_init(void)
 {
+	size_t n = ARRAY_SIZE(quic_sysctl_table);
+
 	quic_sysctl_header = quic_register_sysctl("net/quic", quic_sysctl_table,
-					  ARRAY_SIZE(quic_sysctl_table));
+						  n);
 	return quic_sysctl_header ? 0 : -ENOMEM;
 }
 

@@ -91,6 +91,11 @@ static int quic_udp_sock_create(struct net *net, struct quic_udp_sock *us)
 	tcfg.encap_type = 1;
 	tcfg.encap_rcv = quic_udp_rcv;
 	quic_setup_udp_tunnel_sock(net, us->sock, &tcfg);
+	/* GSO and GRO skbs of many datagrams come in whole: quic_rcv()
+	 * walks them by gso_size instead of having UDP copy them apart
+	 */
+	udp_allow_gso(us->sock->sk);
+	quic_udp_set_gro(us->sock->sk);
 	return 0;
 }
 
