@@ -117,7 +117,7 @@
 #else
 #define QUIC_CTL_SENTINEL	{ }
 #define quic_register_sysctl(path, table, size)				\
-	register_net_sysctl(&init_net, path, table)
+	((void)(size), register_net_sysctl(&init_net, path, table))
 #endif
 
 #endif /* __QUIC_COMPAT_H */
