@@ -135,7 +135,8 @@ struct sk_buff *quic_skb_alloc(unsigned int len, gfp_t gfp);
 void quic_send_vn(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		  const union quic_addr *src, const union quic_addr *dst);
 void quic_on_ack_result(struct sock *sk, int pns,
-			struct quic_ack_result *res, u64 now);
+			struct quic_ack_result *res, u64 now,
+			const struct quic_frame *ack);
 void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost);
 void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp);
 void quic_route_reset(struct sock *sk);

@@ -7,6 +7,8 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 #include <net/udp.h>
 
 #include "conn.h"
@@ -46,6 +48,14 @@ static u32 quic_seg_len(const struct sk_buff *skb)
 	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_size)
 		return min_t(u32, skb_shinfo(skb)->gso_size, skb->len);
 	return skb->len;
+}
+
+/* the ECN codepoint of the IP header of @skb */
+static u8 quic_skb_ecn(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return ipv4_get_dsfield(ip_hdr(skb)) & INET_ECN_MASK;
+	return ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
 }
 
 /* hand @skb to @sk now, or to its backlog while the user holds it */
@@ -411,7 +421,7 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 						  f.ack.delay << exp, now,
 						  &qs->rtt, &res, errcode);
 			if (!err)
-				quic_on_ack_result(sk, pns, &res, now);
+				quic_on_ack_result(sk, pns, &res, now, &f);
 			break;
 		}
 		case QUIC_FRAME_CRYPTO:
@@ -583,6 +593,10 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
 	if (err)
 		return hdr.pkt_len;	/* no memory: not acknowledged */
 	quic_pnspace_recv(s, hdr.pn, ae, now);
+	/* ECN counts for our ACK_ECN frames: ECT(0), ECT(1), CE */
+	if (qs->ecn_rcv != INET_ECN_NOT_ECT)
+		qs->ecn_recvd[pns][qs->ecn_rcv == INET_ECN_ECT_0 ? 0 :
+				   qs->ecn_rcv == INET_ECN_ECT_1 ? 1 : 2]++;
 	qs->idle_deadline = now + (u64)qs->local.max_idle_timeout;
 
 	if (quic_is_serv(qs) && hdr.type == QUIC_PKT_HANDSHAKE) {
@@ -626,6 +640,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	/* a GRO-coalesced skb holds datagrams of gso_size bytes (the last
 	 * one may be shorter): each is processed in place
 	 */
+	qs->ecn_rcv = quic_skb_ecn(skb);
 	seg = quic_seg_len(skb);
 	for (off = 0; off < skb->len; off += seg) {
 		len = min(seg, skb->len - off);
@@ -636,6 +651,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		if (sk->sk_state == QUIC_SS_CLOSED)
 			break;
 	}
+	qs->ecn_rcv = INET_ECN_NOT_ECT;	/* held packets count as not-ECT */
 	kfree_skb(skb);
 	quic_output(sk);
 	quic_timer_update(sk);

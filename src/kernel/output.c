@@ -8,6 +8,7 @@
 
 #include <linux/ipv6.h>
 #include <linux/random.h>
+#include <net/inet_ecn.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
@@ -242,6 +243,7 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 	struct quic_sock *qs = quic_sk(sk);
 	struct sock *usk = qs->udp_sk->sock->sk;
 	union quic_addr *src = &qs->laddr, *dst = &qs->peer;
+	u8 ecn = qs->ecn_failed ? INET_ECN_NOT_ECT : INET_ECN_ECT_0;
 	struct dst_entry *d;
 
 	local_bh_disable();
@@ -256,12 +258,12 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 	if (dst->sa.sa_family == AF_INET)
 		quic_udp_tunnel_xmit_skb((struct rtable *)d, usk, skb,
 					 qs->dst_saddr.v4.sin_addr.s_addr,
-					 dst->v4.sin_addr.s_addr, 0,
+					 dst->v4.sin_addr.s_addr, ecn,
 					 ip4_dst_hoplimit(d), htons(IP_DF),
 					 src->v4.sin_port, dst->v4.sin_port);
 	else
 		quic_udp_tunnel6_xmit_skb(d, usk, skb, &qs->dst_saddr.v6.sin6_addr,
-					  &dst->v6.sin6_addr, 0,
+					  &dst->v6.sin6_addr, ecn,
 					  ip6_dst_hoplimit(d), src->v6.sin6_port,
 					  dst->v6.sin6_port);
 	local_bh_enable();
@@ -434,14 +436,65 @@ void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost)
 	}
 }
 
+/*
+ * ECN validation and reaction (RFC 9000 13.4.2, RFC 9002 7.1) for an ACK
+ * frame that newly acknowledged @res->acked: packets we sent marked must
+ * show up in the peer's ECT(0) + CE counts, or the path (or the peer)
+ * does not carry ECN and we stop marking; a CE count that grew is a
+ * congestion event, as a loss.
+ */
+static void quic_ecn_on_ack(struct sock *sk, int pns,
+			    const struct quic_frame *f,
+			    const struct quic_ack_result *res, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 *p = qs->ecn_peer[pns], marked = 0, sent_time = 0;
+	const struct quic_frame_ack *ack = &f->ack;
+	struct quic_sent_pkt *sp;
+
+	list_for_each_entry(sp, &res->acked, list) {
+		marked += sp->ecn;
+		sent_time = sp->time_sent;	/* ascending: the largest's */
+	}
+	if (qs->ecn_failed || !marked)
+		return;
+	if (f->type != QUIC_FRAME_ACK_ECN) {
+		qs->ecn_failed = true;
+		return;
+	}
+	/* counts never go down: an older ACK arriving late says nothing */
+	if (ack->ect0 < p[0] || ack->ect1 < p[1] || ack->ce < p[2])
+		return;
+	if (ack->ect1 > p[1] ||
+	    (ack->ect0 - p[0]) + (ack->ce - p[2]) < marked) {
+		qs->ecn_failed = true;
+		return;
+	}
+	if (ack->ce > p[2])
+		quic_cong_on_lost(&qs->cong, sent_time, now);
+	p[0] = ack->ect0;
+	p[1] = ack->ect1;
+	p[2] = ack->ce;
+}
+
+/**
+ * quic_on_ack_result - act on what an ACK frame or the loss timer found
+ * @sk: connection socket, locked
+ * @pns: packet number space
+ * @res: newly acknowledged and lost packets (their records are freed)
+ * @now: current time, us
+ * @ack: the ACK frame, NULL for the loss timer
+ */
 void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
-			u64 now)
+			u64 now, const struct quic_frame *ack)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_sent_pkt *sp, *tmp;
 	struct quic_pkt *pkt;
 	u32 i;
 
+	if (ack)
+		quic_ecn_on_ack(sk, pns, ack, res, now);
 	list_for_each_entry_safe(sp, tmp, &res->acked, list) {
 		pkt = container_of(sp, struct quic_pkt, sp);
 		list_del(&sp->list);
@@ -515,6 +568,7 @@ static void quic_seal(struct sock *sk, struct quic_dgram *d, u32 pad)
 		return;
 	}
 	pkt->sp.size = total;
+	pkt->sp.ecn = !qs->ecn_failed;
 	pkt->sp.ack_eliciting = o->ae;
 	pkt->sp.in_flight = true;
 	pkt->sp.pn = o->pn;
@@ -660,6 +714,14 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	if (s->nrecv && (s->ack_pending || s->ae_unacked)) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
+			const u64 *c = qs->ecn_recvd[pns];
+
+			if (c[0] || c[1] || c[2]) {
+				f.type = QUIC_FRAME_ACK_ECN;
+				f.ack.ect0 = c[0];
+				f.ack.ect1 = c[1];
+				f.ack.ce = c[2];
+			}
 			while (!(n = quic_put_frame(p, room, &f)) &&
 			       f.ack.nranges > 1)
 				f.ack.nranges--;

@@ -66,6 +66,7 @@ u64 quic_rtt_loss_delay(const struct quic_rtt *rtt);
  * @size: bytes of the packet (counted in bytes in flight if @in_flight)
  * @ack_eliciting: the packet contains an ack-eliciting frame
  * @in_flight: the packet counts toward bytes in flight (RFC 9002 2)
+ * @ecn: the packet went out marked ECT(0) (RFC 9000 13.4)
  * @priv: the caller's record of what the packet carried (frames to
  *	retransmit on loss, to release on acknowledgment); never touched here
  */
@@ -76,6 +77,7 @@ struct quic_sent_pkt {
 	u32 size;
 	bool ack_eliciting;
 	bool in_flight;
+	bool ecn;
 	void *priv;
 };
 

@@ -136,7 +136,7 @@ static void quic_on_timer(struct sock *sk)
 			quic_ack_result_init(&res);
 			quic_pnspace_detect_lost(&qs->pns[pns], now, &qs->rtt,
 						 &res);
-			quic_on_ack_result(sk, pns, &res, now);
+			quic_on_ack_result(sk, pns, &res, now, NULL);
 		} else {
 			struct quic_sent_pkt *sp;
 
