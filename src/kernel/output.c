@@ -31,6 +31,7 @@ enum {
 	QUIC_REC_MAX_STREAMS,
 	QUIC_REC_RESET_STREAM,
 	QUIC_REC_STOP_SENDING,
+	QUIC_REC_PMTU,		/* the packet is a path MTU probe of len bytes */
 };
 
 /* what a sent packet carried that must be resent when lost */
@@ -63,6 +64,7 @@ struct quic_open_pkt {
 struct quic_dgram {
 	struct sk_buff *skb;
 	u32 base;	/* where the datagram starts in @skb (GSO batches) */
+	bool ping;	/* the 1-RTT packet must be ack-eliciting (MTU probe) */
 	u32 budget;
 	bool has_initial;
 	bool initial_ae;
@@ -269,38 +271,49 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 	local_bh_enable();
 }
 
+/* use @mss bytes of UDP payload from now on */
+static void quic_set_mss(struct sock *sk, u32 mss)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (mss != qs->mss) {
+		qs->mss = mss;
+		quic_cong_set_mss(&qs->cong, mss);
+	}
+}
+
 /*
  * The UDP payload size of our packets: 1200 bytes until the handshake is
- * confirmed, then what the route's MTU allows (it follows ICMP "packet too
- * big" as for any socket: packets go out with DF), within both sides'
- * max_udp_payload_size and QUIC_PKT_MAX, so that a packet is one slab
- * allocation of a bounded order.
+ * confirmed; then the largest size the route's MTU (it follows ICMP "too
+ * big": packets go out with DF), both sides' max_udp_payload_size and
+ * QUIC_PKT_MAX (one packet in one 16 KiB slab object) allow is probed, and
+ * used once a probe of it is acknowledged (pmtu.c).
  */
 static void quic_update_mss(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	bool v6 = qs->peer.sa.sa_family == AF_INET6;
 	struct dst_entry *d;
-	u32 mss, hdr;
+	u32 mtu, hdr;
 
 	if (!test_bit(QUIC_F_HS_CONFIRMED, &qs->flags))
 		return;
 	local_bh_disable();
 	d = quic_route(sk);
-	mss = d ? dst_mtu(d) : 0;
+	mtu = d ? dst_mtu(d) : 0;
 	local_bh_enable();
-	hdr = sizeof(struct udphdr) + (qs->peer.sa.sa_family == AF_INET ?
-				       sizeof(struct iphdr) :
-				       sizeof(struct ipv6hdr));
-	if (mss < QUIC_MIN_DATAGRAM + hdr)
+	hdr = sizeof(struct udphdr) +
+	      (v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr));
+	if (mtu < QUIC_MIN_DATAGRAM + hdr)
 		return;
-	mss -= hdr;
-	mss = min3(mss, (u32)qs->remote.max_udp_payload_size,
+	mtu = min3(mtu - hdr, (u32)qs->remote.max_udp_payload_size,
 		   (u32)qs->local.max_udp_payload_size);
-	mss = clamp_t(u32, mss, QUIC_MIN_DATAGRAM, QUIC_PKT_MAX);
-	if (mss != qs->mss) {
-		qs->mss = mss;
-		quic_cong_set_mss(&qs->cong, mss);
+	mtu = clamp_t(u32, mtu, QUIC_MIN_DATAGRAM, QUIC_PKT_MAX);
+	if (!test_and_set_bit(QUIC_F_PMTU_STARTED, &qs->flags)) {
+		quic_pmtu_start(&qs->pmtu, mtu, v6);
+		return;
 	}
+	quic_set_mss(sk, quic_pmtu_limit(&qs->pmtu, mtu));
 }
 
 /* answer a long header of a version we do not speak (RFC 9000 6.1) */
@@ -365,6 +378,9 @@ static void quic_rec_acked(struct sock *sk, int pns,
 		quic_stream_on_ctrl(&qs->streams, r->id,
 				    r->kind == QUIC_REC_RESET_STREAM, false);
 		break;
+	case QUIC_REC_PMTU:
+		quic_set_mss(sk, quic_pmtu_probe_done(&qs->pmtu, r->len, true));
+		break;
 	}
 }
 
@@ -396,6 +412,9 @@ static void quic_rec_lost(struct sock *sk, int pns,
 		quic_stream_on_ctrl(&qs->streams, r->id,
 				    r->kind == QUIC_REC_RESET_STREAM, true);
 		break;
+	case QUIC_REC_PMTU:
+		quic_set_mss(sk, quic_pmtu_probe_done(&qs->pmtu, r->len, false));
+		break;
 	case QUIC_REC_MAX_STREAM_DATA:
 		s = quic_stream_find(&qs->streams, r->id);
 		if (s && s->recv_final == U64_MAX) {
@@ -417,7 +436,8 @@ void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp)
 	u32 i;
 
 	for (i = 0; i < pkt->nrec; i++)
-		quic_rec_lost(sk, pkt->pns, &pkt->rec[i]);
+		if (pkt->rec[i].kind != QUIC_REC_PMTU)
+			quic_rec_lost(sk, pkt->pns, &pkt->rec[i]);
 }
 
 /* free packet records taken off a space; @lost: resend what they carried */
@@ -504,6 +524,14 @@ void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
 			quic_cong_on_acked(&qs->cong, sp->size, sp->time_sent,
 					   now, &qs->rtt);
 		quic_pkt_free(pkt);
+	}
+	/* a lost MTU probe says nothing about congestion (RFC 9000 14.4) */
+	list_for_each_entry(sp, &res->lost, list) {
+		pkt = container_of(sp, struct quic_pkt, sp);
+		for (i = 0; i < pkt->nrec; i++)
+			if (pkt->rec[i].kind == QUIC_REC_PMTU && sp->in_flight)
+				res->lost_bytes -= min_t(u64, res->lost_bytes,
+							 sp->size);
 	}
 	if (res->nlost && res->lost_bytes)
 		quic_cong_on_lost(&qs->cong, res->largest_lost_time, now);
@@ -886,6 +914,11 @@ probe:
 		}
 		clear_bit(QUIC_F_PROBE, &qs->flags);
 	}
+	/* a path MTU probe must be acknowledged */
+	if (d->ping && pns == QUIC_PNS_APP && !ae && room - used > 1) {
+		p[used++] = QUIC_FRAME_PING;
+		ae = true;
+	}
 done:
 	if (!used && room > 1) {
 		p[used++] = QUIC_FRAME_PING;
@@ -1027,6 +1060,36 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 	return len;
 }
 
+/* send a path MTU probe of @size bytes: what is due anyway, a PING, and
+ * PADDING up to the size; acknowledged, it raises the packet size
+ */
+static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_dgram d = {};
+	u32 len;
+
+	d.skb = quic_skb_alloc(size, GFP_ATOMIC);
+	if (!d.skb)
+		return;
+	d.budget = size;
+	d.ping = true;
+	quic_build(sk, &d, QUIC_PNS_APP, true, now);
+	if (!d.is_open ||
+	    !quic_pkt_rec_add(d.open.pkt, QUIC_REC_PMTU, 0, 0, size, false)) {
+		quic_seal(sk, &d, 0);
+		if (d.skb->len)
+			quic_conn_xmit(sk, d.skb);
+		else
+			kfree_skb(d.skb);
+		return;
+	}
+	len = d.skb->len + QUIC_TAG_LEN;
+	quic_seal(sk, &d, size > len ? size - len : 0);
+	quic_pmtu_probe_sent(&qs->pmtu);
+	quic_conn_xmit(sk, d.skb);
+}
+
 /**
  * quic_output - send what is due: ACKs, handshake data, stream data within
  *	the congestion window, probes, CONNECTION_CLOSE
@@ -1036,6 +1099,7 @@ void quic_output(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u64 now = quic_now();
+	u32 probe;
 	int i;
 
 	if (!qs->dcids.active || !qs->udp_sk ||
@@ -1044,6 +1108,10 @@ void quic_output(struct sock *sk)
 	if (test_bit(QUIC_F_CLOSING, &qs->flags))
 		return;
 	quic_update_mss(sk);
+	probe = quic_pmtu_probe_due(&qs->pmtu);
+	if (probe && test_bit(QUIC_F_PMTU_STARTED, &qs->flags) &&
+	    quic_in_flight(qs) + probe <= qs->cong.window)
+		quic_send_pmtu_probe(sk, probe, now);
 	for (i = 0; i < QUIC_OUTPUT_BURST; i++)
 		if (quic_send_datagram(sk, now) <= 0)
 			break;

@@ -20,6 +20,7 @@
 #include "tparam.h"
 #include "stream.h"
 #include "cong.h"
+#include "pmtu.h"
 
 /* Socket states, shared with TCP's numbering so that the generic inet code
  * (inet_shutdown(), inet_getname()) reads them the way it reads TCP's.
@@ -79,6 +80,7 @@ enum {
 	QUIC_F_PATH_RESPONSE,	/* a PATH_RESPONSE is due */
 	QUIC_F_RETRY_KEYS,	/* client: Initial keys to derive again */
 	QUIC_F_PROBE,		/* PTO fired: send an ack-eliciting packet */
+	QUIC_F_PMTU_STARTED,	/* the packet size search began */
 };
 
 /* a connection waiting on a listener for accept() */
@@ -150,6 +152,7 @@ struct quic_sock {
 	u32				dst_cookie;	/* IPv6 route validity */
 	union quic_addr			dst_saddr;	/* source of @dst */
 	u64				pace_time;	/* ns, next departure */
+	struct quic_pmtu		pmtu;	/* packet size search */
 	struct quic_crypto_retry	*retry;	/* client: Retry tag check */
 	struct work_struct		work;	/* process-context work */
 	u8				probe_pns;	/* space to probe */
