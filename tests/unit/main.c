@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 	const struct t_suite *suites[] = {
 		&varint_suite, &header_suite, &frame_suite, &tparam_suite,
 		&fuzz_replay_suite, &crypto_suite, &pnspace_suite,
-		&cstream_suite, &connid_suite, &cong_suite,
+		&cstream_suite, &connid_suite, &cong_suite, &pmtu_suite,
 	};
 	const char *prefix = argc > 1 ? argv[1] : "";
 	const char *filter = argc > 2 ? argv[2] : NULL;

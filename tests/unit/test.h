@@ -73,6 +73,6 @@ size_t t_hex(const char *hex, uint8_t *out, size_t max);
 
 extern const struct t_suite varint_suite, header_suite, frame_suite,
 	tparam_suite, fuzz_replay_suite, crypto_suite, pnspace_suite,
-	cstream_suite, connid_suite, cong_suite;
+	cstream_suite, connid_suite, cong_suite, pmtu_suite;
 
 #endif
