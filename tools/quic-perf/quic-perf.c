@@ -1120,6 +1120,22 @@ static long long slab_bytes(const char **src)
 	return -1;
 }
 
+/* An idle timeout of an hour instead of 30 s, so that connections opened
+ * first do not end while the last ones are still being opened.
+ */
+static void quic_long_idle(int fd)
+{
+	struct quic_transport_param tp;
+	socklen_t len = sizeof(tp);
+
+	memset(&tp, 0, sizeof(tp));
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, &len))
+		return;
+	tp.remote = 0;
+	tp.max_idle_timeout = 3600U * 1000000U;
+	setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, sizeof(tp));
+}
+
 static int connect_loopback(unsigned int port, int type, int proto)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
@@ -1128,6 +1144,8 @@ static int connect_loopback(unsigned int port, int type, int proto)
 
 	if (fd < 0)
 		return -1;
+	if (proto == IPPROTO_QUIC)
+		quic_long_idle(fd);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		close(fd);
 		return -1;
@@ -1166,6 +1184,8 @@ static int idle_memory(enum proto p, unsigned int n, const char *psk, unsigned i
 	ls = listen_on(p, AF_INET, 1, 0, (int)(n < 4096 ? n : 4096), err, errsz);
 	if (ls < 0)
 		goto out;
+	if (p == P_QUIC)
+		quic_long_idle(ls);
 	port = sock_port(ls);
 	sleep(1);
 	before = slab_bytes(&src);
