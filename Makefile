@@ -25,6 +25,7 @@ lib:
 tests: lib
 	$(MAKE) -C tests
 	$(MAKE) -C tools/examples
+	$(MAKE) -C tools/quic-perf
 	$(MAKE) -C tools/h3
 	$(if $(wildcard tools/quic-handshaked/Makefile),$(MAKE) -C tools/quic-handshaked)
 
@@ -80,6 +81,7 @@ clean:
 	-$(MAKE) -C src/libquic clean
 	-$(MAKE) -C tests clean
 	-$(MAKE) -C tools/examples clean
+	-$(MAKE) -C tools/quic-perf clean
 	-$(MAKE) -C tools/h3 clean
 	$(if $(wildcard tools/quic-handshaked/Makefile),$(MAKE) -C tools/quic-handshaked clean || true)
 	$(if $(wildcard tests/kmod/Makefile),$(MAKE) -C tests/kmod clean || true)
