@@ -150,7 +150,7 @@ static void quic_conn_setup(struct sock *sk, bool server)
 		qs->streams.window_ceiling =
 			max_t(u64, qs->local.max_data,
 			      READ_ONCE(sysctl_quic_rmem[2]));
-	qs->idle_deadline = quic_now() + qs->local.max_idle_timeout;
+	qs->idle_last = quic_now();
 }
 
 static int quic_conn_new_scid(struct sock *sk)

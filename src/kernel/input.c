@@ -597,7 +597,7 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
 	if (qs->ecn_rcv != INET_ECN_NOT_ECT)
 		qs->ecn_recvd[pns][qs->ecn_rcv == INET_ECN_ECT_0 ? 0 :
 				   qs->ecn_rcv == INET_ECN_ECT_1 ? 1 : 2]++;
-	qs->idle_deadline = now + (u64)qs->local.max_idle_timeout;
+	qs->idle_last = now;
 
 	if (quic_is_serv(qs) && hdr.type == QUIC_PKT_HANDSHAKE) {
 		/* RFC 9000 8.1, RFC 9001 4.9.1 */

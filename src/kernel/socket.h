@@ -140,7 +140,7 @@ struct quic_sock {
 	u64				bytes_sent;	/* before validation */
 	u32				pto_count;
 	u32				mss;	/* UDP payload we send */
-	u64				idle_deadline;	/* us */
+	u64				idle_last;	/* us, last packet in */
 	u64				close_deadline;	/* us, draining end */
 	struct timer_list		timer;
 	struct quic_connection_close	peer_close;	/* what the peer sent */

@@ -68,6 +68,25 @@ static u64 quic_loss_deadline(struct quic_sock *qs, int *pns, bool *is_pto)
 	return best;
 }
 
+/*
+ * RFC 9000 10.1: the connection closes silently after the smaller of both
+ * sides' max_idle_timeout (0: none) without a packet from the peer, but
+ * never before three probe timeouts with their backoff, so that loss
+ * recovery on a bad path is not cut short. Returns 0 without a timeout.
+ */
+static u64 quic_idle_deadline(const struct quic_sock *qs)
+{
+	u64 t = qs->local.max_idle_timeout, r = qs->remote.max_idle_timeout;
+	u64 pto;
+
+	if (test_bit(QUIC_F_TP_RECEIVED, &qs->flags) && r && (!t || r < t))
+		t = r;
+	if (!t || !qs->idle_last)
+		return 0;
+	pto = quic_rtt_pto(&qs->rtt) << min_t(u32, qs->pto_count, 16);
+	return qs->idle_last + max(t, 3 * pto);
+}
+
 static u64 quic_next_deadline(struct quic_sock *qs)
 {
 	u64 t, best = 0;
@@ -86,7 +105,7 @@ static u64 quic_next_deadline(struct quic_sock *qs)
 		    (!best || t < best))
 			best = t;
 	}
-	t = qs->idle_deadline;
+	t = quic_idle_deadline(qs);
 	if (t && (!best || t < best))
 		best = t;
 	return best;
@@ -125,7 +144,8 @@ static void quic_on_timer(struct sock *sk)
 			quic_timer_update(sk);
 		return;
 	}
-	if (qs->idle_deadline && now >= qs->idle_deadline) {
+	t = quic_idle_deadline(qs);
+	if (t && now >= t) {
 		/* RFC 9000 10.1: silently closed */
 		quic_conn_done(sk, ETIMEDOUT);
 		return;
