@@ -62,12 +62,13 @@ else
 fi
 
 run() {
-	local name=$1 rc out
+	local name=$1 rc out t0=$SECONDS
 	shift
 	out=$(mktemp)
 	timeout 300 "$@" >"$out" 2>&1
 	rc=$?
 	tally <"$out"
+	echo "INFO time $name: $((SECONDS - t0)) s"
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
 		result "FAIL $name: exited with status $rc"
 	fi

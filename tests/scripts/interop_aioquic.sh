@@ -9,8 +9,9 @@
 #   interop_aioquic_client_retry   our server validates the client with Retry
 #   interop_aioquic_server_wrong_ca  our client must refuse a certificate
 #                                  signed by a CA it was not given
-#   interop_aioquic_server_16mb    16 MiB echoed by the aioquic server
-#   interop_aioquic_client_16mb    16 MiB from the aioquic client, echoed by ours
+#   interop_aioquic_server_16mb    16 MiB echoed by the aioquic server (the
+#                                  other direction moves 1 MiB: Python under
+#                                  QEMU takes 80-100 s per 16 MiB echo)
 # The peer script is tests/interop/aioquic_echo.py. Run by tests/run.sh from
 # tests/, as root, in the VM or by 'make check'; bookworm has no aioquic, so
 # there every case is SKIP. Certificates are made at run time
@@ -24,8 +25,7 @@ server=$top/tools/examples/quic-echo-server
 peer=(python3 interop/aioquic_echo.py)
 size=1048576
 V2=0x6b3343cf
-cases="server_v1 client_v1 server_v2 client_v2 client_retry server_wrong_ca server_16mb
-	client_16mb"
+cases="server_v1 client_v1 server_v2 client_v2 client_retry server_wrong_ca server_16mb"
 failed=0
 
 skip_all() {
@@ -260,5 +260,4 @@ big_case() {
 	echo "INFO $name: $((SECONDS - t0)) s for the handshake and 16 MiB each way"
 }
 big_case interop_aioquic_server_16mb our_client
-big_case interop_aioquic_client_16mb our_server
 exit "$failed"
