@@ -293,6 +293,18 @@ static void quic_conn_work(struct work_struct *work)
 			quic_timer_update(sk);
 		}
 	}
+	if (test_and_clear_bit(QUIC_F_KEYS_FREE, &qs->flags)) {
+		if (test_bit(QUIC_F_INITIAL_GONE, &qs->flags)) {
+			quic_crypto_free(&qs->crypto[QUIC_CRYPTO_INITIAL]);
+			if (qs->retry) {
+				quic_crypto_retry_free(qs->retry);
+				kfree(qs->retry);
+				qs->retry = NULL;
+			}
+		}
+		if (test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags))
+			quic_crypto_free(&qs->crypto[QUIC_CRYPTO_HANDSHAKE]);
+	}
 	release_sock(sk);
 	sock_put(sk);
 }
@@ -526,6 +538,13 @@ void quic_conn_discard(struct sock *sk, int pns)
 	quic_pkts_free(sk, &pkts, false);
 	quic_cstream_free(&qs->cs[pns]);
 	qs->pto_count = 0;
+	/* the keys themselves go in process context (quic_conn_work()):
+	 * an idle connection then holds the 1-RTT transforms only
+	 */
+	set_bit(QUIC_F_KEYS_FREE, &qs->flags);
+	sock_hold(sk);
+	if (!schedule_work(&qs->work))
+		__sock_put(sk);
 }
 
 /**

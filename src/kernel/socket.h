@@ -81,6 +81,7 @@ enum {
 	QUIC_F_RETRY_KEYS,	/* client: Initial keys to derive again */
 	QUIC_F_PROBE,		/* PTO fired: send an ack-eliciting packet */
 	QUIC_F_PMTU_STARTED,	/* the packet size search began */
+	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
 };
 
 /* a connection waiting on a listener for accept() */
