@@ -183,18 +183,28 @@ run_qemu() {
 	local k=$1 img=$2 vmlinuz=$3 initrd=$4 mode=$5 n=$6 serial=$7 rc acc
 	acc=$(accel)
 	log "booting $(basename "$vmlinuz") ($acc), mode $mode$n"
-	local t0=$SECONDS
+	local t0=$SECONDS try
 	set +e
-	# shellcheck disable=SC2086
-	timeout --foreground "$vmtimeout" qemu-system-x86_64 $acc -machine q35 \
-		-smp "$cpus" -m "$mem" -nodefaults -no-user-config -display none \
-		-no-reboot -serial stdio -device virtio-rng-pci \
-		-kernel "$vmlinuz" -initrd "$initrd" \
-		-drive file="$img",if=virtio,format=raw,cache=unsafe \
-		-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/opt/quic/tools/vm/guest-init panic=-1 oops=panic quic.mode=$mode quic.cmd=$n quic.kernel=$k loglevel=4" \
-		</dev/null | tee "$serial" | sed -un '/=== QUIC-VM-BEGIN ===/,/=== QUIC-VM-DMESG ===/p' |
-		grep --line-buffered -av '=== QUIC-VM-'
-	rc=${PIPESTATUS[0]}
+	# A kernel that dies before userspace (TCG occasionally trips over
+	# its own text patching in early boot: "Oops: int3" with no module
+	# loaded) gets one more boot; anything later counts.
+	for try in 1 2; do
+		# shellcheck disable=SC2086
+		timeout --foreground "$vmtimeout" qemu-system-x86_64 $acc -machine q35 \
+			-smp "$cpus" -m "$mem" -nodefaults -no-user-config -display none \
+			-no-reboot -serial stdio -device virtio-rng-pci \
+			-kernel "$vmlinuz" -initrd "$initrd" \
+			-drive file="$img",if=virtio,format=raw,cache=unsafe \
+			-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/opt/quic/tools/vm/guest-init panic=-1 oops=panic quic.mode=$mode quic.cmd=$n quic.kernel=$k loglevel=4" \
+			</dev/null | tee "$serial" | sed -un '/=== QUIC-VM-BEGIN ===/,/=== QUIC-VM-DMESG ===/p' |
+			grep --line-buffered -av '=== QUIC-VM-'
+		rc=${PIPESTATUS[0]}
+		if [ "$try" = 2 ] || [ "$rc" -eq 124 ] || grep -aq 'quic-vm: up' "$serial"; then
+			break
+		fi
+		log "the guest kernel died before userspace: $(grep -am1 -E 'Oops|BUG|panic' "$serial" | tr -d '\r'); booting again"
+		cp "$serial" "$serial.early-death"
+	done
 	set -e
 	if [ "$rc" -eq 124 ]; then
 		echo "FAIL vm-$k: the guest did not finish within ${vmtimeout}s (serial log: $serial)"
