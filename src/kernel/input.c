@@ -12,6 +12,7 @@
 #include <net/udp.h>
 
 #include "conn.h"
+#include "mib.h"
 
 /* the datagram's source and destination, from its IP and UDP headers */
 void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
@@ -593,6 +594,7 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
 	if (err)
 		return hdr.pkt_len;	/* no memory: not acknowledged */
 	quic_pnspace_recv(s, hdr.pn, ae, now);
+	quic_mib_inc(QUIC_MIB_PKTS_RCVD);
 	/* ECN counts for our ACK_ECN frames: ECT(0), ECT(1), CE */
 	if (qs->ecn_rcv != INET_ECN_NOT_ECT)
 		qs->ecn_recvd[pns][qs->ecn_rcv == INET_ECN_ECT_0 ? 0 :
@@ -642,6 +644,8 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	qs->ecn_rcv = quic_skb_ecn(skb);
 	seg = quic_seg_len(skb);
+	if (seg < skb->len)
+		quic_mib_inc(QUIC_MIB_GRO_RCVS);
 	for (off = 0; off < skb->len; off += seg) {
 		len = min(seg, skb->len - off);
 		if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))

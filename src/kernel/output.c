@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "conn.h"
+#include "mib.h"
 
 #define QUIC_PKT_RECS		12
 #define QUIC_DGRAM_MAX_PKTS	3
@@ -379,6 +380,7 @@ static void quic_rec_acked(struct sock *sk, int pns,
 				    r->kind == QUIC_REC_RESET_STREAM, false);
 		break;
 	case QUIC_REC_PMTU:
+		quic_mib_inc(QUIC_MIB_PMTU_ACKED);
 		quic_set_mss(sk, quic_pmtu_probe_done(&qs->pmtu, r->len, true));
 		break;
 	}
@@ -413,6 +415,7 @@ static void quic_rec_lost(struct sock *sk, int pns,
 				    r->kind == QUIC_REC_RESET_STREAM, true);
 		break;
 	case QUIC_REC_PMTU:
+		quic_mib_inc(QUIC_MIB_PMTU_LOST);
 		quic_set_mss(sk, quic_pmtu_probe_done(&qs->pmtu, r->len, false));
 		break;
 	case QUIC_REC_MAX_STREAM_DATA:
@@ -480,6 +483,7 @@ static void quic_ecn_on_ack(struct sock *sk, int pns,
 		return;
 	if (f->type != QUIC_FRAME_ACK_ECN) {
 		qs->ecn_failed = true;
+		quic_mib_inc(QUIC_MIB_ECN_FAILED);
 		return;
 	}
 	/* counts never go down: an older ACK arriving late says nothing */
@@ -488,10 +492,13 @@ static void quic_ecn_on_ack(struct sock *sk, int pns,
 	if (ack->ect1 > p[1] ||
 	    (ack->ect0 - p[0]) + (ack->ce - p[2]) < marked) {
 		qs->ecn_failed = true;
+		quic_mib_inc(QUIC_MIB_ECN_FAILED);
 		return;
 	}
-	if (ack->ce > p[2])
+	if (ack->ce > p[2]) {
+		quic_mib_add(QUIC_MIB_ECN_CE, ack->ce - p[2]);
 		quic_cong_on_lost(&qs->cong, sent_time, now);
+	}
 	p[0] = ack->ect0;
 	p[1] = ack->ect1;
 	p[2] = ack->ce;
@@ -533,6 +540,7 @@ void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
 				res->lost_bytes -= min_t(u64, res->lost_bytes,
 							 sp->size);
 	}
+	quic_mib_add(QUIC_MIB_PKTS_LOST, res->nlost);
 	if (res->nlost && res->lost_bytes)
 		quic_cong_on_lost(&qs->cong, res->largest_lost_time, now);
 	quic_cong_update_pacing(&qs->cong, &qs->rtt);
@@ -591,6 +599,7 @@ static void quic_seal(struct sock *sk, struct quic_dgram *d, u32 pad)
 		return;
 	}
 	d->sealed_any = true;
+	quic_mib_inc(QUIC_MIB_PKTS_SENT);
 	if (!o->ae && !pad) {
 		quic_pkt_free(pkt);	/* ACK only: never acknowledged by the peer */
 		return;
@@ -1054,8 +1063,10 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		return 0;
 	}
 	len = skb->len;
-	if (segs > 1)
+	if (segs > 1) {
 		quic_gso_prepare(skb, budget, segs);
+		quic_mib_inc(QUIC_MIB_GSO_SENDS);
+	}
 	quic_conn_xmit(sk, skb);
 	return len;
 }

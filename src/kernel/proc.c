@@ -11,6 +11,7 @@
 #include "compat.h"
 #include "socket.h"
 #include "proc.h"
+#include "mib.h"
 
 static const char *quic_state_name(int state)
 {
@@ -113,7 +114,8 @@ int quic_proc_net_init(struct net *net)
 		return -ENOMEM;
 	if (!proc_create_net("sks", 0444, dir, &quic_sks_seq_ops,
 			     sizeof(struct seq_net_private)) ||
-	    !proc_create_net_single("udp", 0444, dir, quic_udp_show, NULL)) {
+	    !proc_create_net_single("udp", 0444, dir, quic_udp_show, NULL) ||
+	    !proc_create_single("snmp", 0444, dir, quic_mib_seq_show)) {
 		remove_proc_subtree("quic", net->proc_net);
 		return -ENOMEM;
 	}

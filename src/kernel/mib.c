@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Module-wide transport counters (packets, loss, GSO/GRO, ECN, path MTU
+ * probes), per CPU, summed for /proc/net/quic/snmp.
+ */
+
+#include <linux/kernel.h>
+#include "mib.h"
+
+DEFINE_PER_CPU(unsigned long, quic_mib[QUIC_MIB_MAX]);
+
+static const char *const quic_mib_names[QUIC_MIB_MAX] = {
+	[QUIC_MIB_PKTS_SENT]	= "QuicPktsSent",
+	[QUIC_MIB_PKTS_RCVD]	= "QuicPktsRcvd",
+	[QUIC_MIB_PKTS_LOST]	= "QuicPktsLost",
+	[QUIC_MIB_GSO_SENDS]	= "QuicGsoSends",
+	[QUIC_MIB_GRO_RCVS]	= "QuicGroRcvs",
+	[QUIC_MIB_ECN_CE]	= "QuicEcnCe",
+	[QUIC_MIB_ECN_FAILED]	= "QuicEcnFailed",
+	[QUIC_MIB_PMTU_ACKED]	= "QuicPmtuProbesAcked",
+	[QUIC_MIB_PMTU_LOST]	= "QuicPmtuProbesLost",
+};
+
+/* one "Name value" line per counter, as /proc/net/netstat's names */
+int quic_mib_seq_show(struct seq_file *seq, void *v)
+{
+	unsigned long sum;
+	int f, cpu;
+
+	for (f = 0; f < QUIC_MIB_MAX; f++) {
+		sum = 0;
+		for_each_possible_cpu(cpu)
+			sum += per_cpu(quic_mib[f], cpu);
+		seq_printf(seq, "%s %lu\n", quic_mib_names[f], sum);
+	}
+	return 0;
+}

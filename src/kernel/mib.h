@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Module-wide counters of the transport, shown in /proc/net/quic/snmp. */
+
+#ifndef __QUIC_MIB_H__
+#define __QUIC_MIB_H__
+
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+
+enum quic_mib_field {
+	QUIC_MIB_PKTS_SENT,		/* packets sent */
+	QUIC_MIB_PKTS_RCVD,		/* packets received and processed */
+	QUIC_MIB_PKTS_LOST,		/* packets declared lost */
+	QUIC_MIB_GSO_SENDS,		/* sends of several datagrams (GSO) */
+	QUIC_MIB_GRO_RCVS,		/* received skbs of several datagrams */
+	QUIC_MIB_ECN_CE,		/* CE marks the peers reported */
+	QUIC_MIB_ECN_FAILED,		/* connections whose ECN validation failed */
+	QUIC_MIB_PMTU_ACKED,		/* path MTU probes acknowledged */
+	QUIC_MIB_PMTU_LOST,		/* path MTU probes lost */
+	QUIC_MIB_MAX,
+};
+
+DECLARE_PER_CPU(unsigned long, quic_mib[QUIC_MIB_MAX]);
+
+static inline void quic_mib_add(enum quic_mib_field f, unsigned long n)
+{
+	this_cpu_add(quic_mib[f], n);
+}
+
+static inline void quic_mib_inc(enum quic_mib_field f)
+{
+	quic_mib_add(f, 1);
+}
+
+int quic_mib_seq_show(struct seq_file *seq, void *v);
+
+#endif /* __QUIC_MIB_H__ */

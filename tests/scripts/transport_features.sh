@@ -1,0 +1,127 @@
+#!/bin/bash
+# Transport features seen through /proc/net/quic/snmp around real transfers
+# (tools/quic-perf, every byte checked by the server):
+#
+#   feature_pmtu_probe_loopback   on loopback the packet size probe is
+#                                 acknowledged (QuicPmtuProbesAcked grows)
+#   feature_ecn_loopback          ECN validation holds on a path that keeps
+#                                 the marks (QuicEcnFailed does not grow)
+#   feature_gso_veth              1472-byte datagrams between two namespaces
+#                                 go out in GSO batches (QuicGsoSends grows)
+#   feature_ecn_ce_veth           netem "loss 3% ecn" marks CE instead of
+#                                 dropping: the peer's counts report it
+#                                 (QuicEcnCe grows) and validation holds
+#
+# Run by tests/run.sh from tests/ as root, with the module loaded.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$(cd .. && pwd)
+perf=$top/tools/quic-perf/quic-perf
+snmp=/proc/net/quic/snmp
+ns_s=quic-ft-s$$
+ns_c=quic-ft-c$$
+veth_s=qft$$s
+veth_c=qft$$c
+failed=0
+
+tmp=$(mktemp -d) || exit 1
+pids=
+cleanup() {
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	wait 2>/dev/null
+	ip netns del "$ns_s" 2>/dev/null
+	ip netns del "$ns_c" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
+counter() { awk -v n="$1" '$1 == n { print $2 }' "$snmp"; }
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failed=1; }
+
+for t in "$perf" "$snmp"; do
+	[ -e "$t" ] || { echo "FAIL feature_setup: $t missing"; exit 1; }
+done
+
+# server NAME NETNS-PREFIX PORT: a quic-perf server, waits for it
+server() {
+	local name=$1 port=$3 _
+	# shellcheck disable=SC2086
+	$2 "$perf" server -p "$port" --quiet --timeout 30 >"$tmp/$name.srv" 2>&1 &
+	pids="$pids $!"
+	for _ in $(seq 50); do
+		grep -q '^listening' "$tmp/$name.srv" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# transfer NAME NETNS-PREFIX HOST PORT BYTES: one verified QUIC transfer
+transfer() {
+	# shellcheck disable=SC2086
+	timeout 120 $2 "$perf" client -H "$3" -p "$4" --proto quic --verify \
+		--size 64K --bytes "$5" --timeout 20 >"$tmp/$1.cli" 2>&1
+}
+
+# --- loopback: the size probe and ECN validation
+port=$((20000 + RANDOM % 20000))
+if ! server lo "" "$port"; then
+	fail feature_pmtu_probe_loopback "quic-perf server: $(last "$tmp/lo.srv")"
+	exit 1
+fi
+acked0=$(counter QuicPmtuProbesAcked) ecnf0=$(counter QuicEcnFailed)
+if transfer lo "" 127.0.0.1 "$port" 8M; then
+	acked=$(( $(counter QuicPmtuProbesAcked) - acked0 ))
+	ecnf=$(( $(counter QuicEcnFailed) - ecnf0 ))
+	echo "INFO feature_loopback: $(grep -h '^quic:' "$tmp/lo.cli"); probes acked $acked, ECN failures $ecnf"
+	[ "$acked" -ge 1 ] && pass feature_pmtu_probe_loopback ||
+		fail feature_pmtu_probe_loopback "QuicPmtuProbesAcked grew by $acked"
+	[ "$ecnf" -eq 0 ] && pass feature_ecn_loopback ||
+		fail feature_ecn_loopback "QuicEcnFailed grew by $ecnf on loopback"
+else
+	fail feature_pmtu_probe_loopback "transfer failed: $(last "$tmp/lo.cli")"
+	fail feature_ecn_loopback "transfer failed"
+fi
+
+# --- two namespaces: GSO batches and CE marks
+if ! err=$({
+	ip netns add "$ns_s" && ip netns add "$ns_c" &&
+		ip link add "$veth_s" type veth peer name "$veth_c" &&
+		ip link set "$veth_s" netns "$ns_s" &&
+		ip link set "$veth_c" netns "$ns_c" &&
+		ip -n "$ns_s" addr add 10.9.2.1/24 dev "$veth_s" &&
+		ip -n "$ns_c" addr add 10.9.2.2/24 dev "$veth_c" &&
+		ip -n "$ns_s" link set "$veth_s" up &&
+		ip -n "$ns_c" link set "$veth_c" up &&
+		ip -n "$ns_s" link set lo up && ip -n "$ns_c" link set lo up
+} 2>&1); then
+	fail feature_gso_veth "veth pair between two namespaces: $err"
+	exit 1
+fi
+modprobe sch_netem 2>/dev/null
+if ! err=$(ip netns exec "$ns_c" tc qdisc replace dev "$veth_c" root netem loss 3% ecn 2>&1); then
+	echo "SKIP feature_gso_veth: netem: $(echo "$err" | head -n 1)"
+	echo "SKIP feature_ecn_ce_veth: netem: $(echo "$err" | head -n 1)"
+	exit "$failed"
+fi
+if ! server veth "ip netns exec $ns_s" 7401; then
+	fail feature_gso_veth "quic-perf server: $(last "$tmp/veth.srv")"
+	exit 1
+fi
+gso0=$(counter QuicGsoSends) ce0=$(counter QuicEcnCe) ecnf0=$(counter QuicEcnFailed)
+if transfer veth "ip netns exec $ns_c" 10.9.2.1 7401 4M; then
+	gso=$(( $(counter QuicGsoSends) - gso0 ))
+	ce=$(( $(counter QuicEcnCe) - ce0 ))
+	ecnf=$(( $(counter QuicEcnFailed) - ecnf0 ))
+	echo "INFO feature_veth: $(grep -h '^quic:' "$tmp/veth.cli"); GSO sends $gso, CE reported $ce, ECN failures $ecnf"
+	[ "$gso" -ge 1 ] && pass feature_gso_veth ||
+		fail feature_gso_veth "QuicGsoSends grew by $gso"
+	[ "$ce" -ge 1 ] && [ "$ecnf" -eq 0 ] && pass feature_ecn_ce_veth ||
+		fail feature_ecn_ce_veth "QuicEcnCe grew by $ce, QuicEcnFailed by $ecnf"
+else
+	fail feature_gso_veth "transfer failed: $(last "$tmp/veth.cli")"
+	fail feature_ecn_ce_veth "transfer failed"
+fi
+exit "$failed"
