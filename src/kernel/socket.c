@@ -447,6 +447,13 @@ static bool quic_stream_room(struct sock *sk, struct quic_stream *s, u32 len)
 	       s->data.send_end - s->data.acked_off + len <= s->data.send_limit;
 }
 
+/* bytes the peer's stream limit still covers beyond what is queued */
+static u64 quic_stream_credit(const struct quic_stream *s)
+{
+	return s->send_max > s->data.send_end ?
+	       s->send_max - s->data.send_end : 0;
+}
+
 /* bytes queued per step of a send: then what the window allows goes out */
 #define QUIC_SEND_CHUNK		(64 * 1024)
 
@@ -526,6 +533,22 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	qs->streams.last = id;
 	do {
 		n = min_t(size_t, len - done, QUIC_SEND_CHUNK);
+		/* MSG_QUIC_STREAM_SNDBLOCK: queue only what the peer's
+		 * stream credit covers, and wait for more credit
+		 */
+		while ((sflags & MSG_QUIC_STREAM_SNDBLOCK) && n &&
+		       (s = quic_stream_find(&qs->streams, id)) && !s->reset &&
+		       !quic_stream_credit(s)) {
+			quic_output(sk);
+			err = quic_wait(sk, &timeo,
+					!(s = quic_stream_find(&qs->streams,
+							       id)) ||
+					s->reset || quic_stream_credit(s));
+			if (err)
+				goto out;
+		}
+		if ((sflags & MSG_QUIC_STREAM_SNDBLOCK) && s && !s->reset)
+			n = min_t(size_t, n, quic_stream_credit(s));
 		fin = (sflags & MSG_QUIC_STREAM_FIN) && done + n == len;
 		while (!(s = quic_stream_find(&qs->streams, id)) ||
 		       s->reset || !quic_stream_room(sk, s, n)) {
