@@ -12,6 +12,7 @@
 /* per-skb state on the receive path */
 struct quic_skb_cb {
 	u64 time;	/* arrival, us */
+	u8 ecn;		/* ECN codepoint of the datagram (held packets) */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))

@@ -285,6 +285,8 @@ static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len)
 		return;
 	skb_put_data(skb, pkt, len);
 	QUIC_SKB_CB(skb)->time = quic_now();
+	/* its ECN mark still counts when the keys come (RFC 9000 13.4.1) */
+	QUIC_SKB_CB(skb)->ecn = qs->ecn_rcv;
 	__skb_queue_tail(&qs->pending, skb);
 }
 
@@ -665,6 +667,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 void quic_process_pending(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	u8 ecn = qs->ecn_rcv;
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 
@@ -672,11 +675,14 @@ void quic_process_pending(struct sock *sk)
 	skb_queue_splice_init(&qs->pending, &q);
 	while ((skb = __skb_dequeue(&q))) {
 		if (sk->sk_state != QUIC_SS_CLOSED &&
-		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
+		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
+			qs->ecn_rcv = QUIC_SKB_CB(skb)->ecn;
 			quic_rcv_datagram(sk, skb->data, skb->len,
 					  QUIC_SKB_CB(skb)->time);
+		}
 		kfree_skb(skb);
 	}
+	qs->ecn_rcv = ecn;
 }
 
 /**
