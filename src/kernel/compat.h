@@ -88,15 +88,6 @@
 			     false)
 #endif
 
-/* 6.5 (and Debian's 6.1): UDP socket flags became bits; the tunnel socket
- * asks for UDP GRO of its datagrams (as the UDP_GRO socket option does)
- */
-#ifdef QUIC_HAVE_UDP_FLAGS
-#define quic_udp_set_gro(sk)	udp_set_bit(GRO_ENABLED, sk)
-#else
-#define quic_udp_set_gro(sk)	(udp_sk(sk)->gro_enabled = 1)
-#endif
-
 /* 6.11: skb_set_delivery_time() takes a clock type instead of a "mono"
  * flag; 1 is the monotonic clock in both
  */

@@ -41,8 +41,9 @@ void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
 		src->v6.sin6_scope_id = inet6_iif(skb);
 }
 
-/* bytes of the first datagram of @skb: gso_size when UDP GRO coalesced
- * several (the tunnel socket accepts such skbs, see udp_sock.c)
+/* bytes of the first datagram of @skb: gso_size if it still holds several
+ * (GSO/GRO); current kernels split those before an encapsulation socket's
+ * hook, but an skb of many datagrams is walked correctly all the same
  */
 static u32 quic_seg_len(const struct sk_buff *skb)
 {

@@ -90,12 +90,11 @@ static int quic_udp_sock_create(struct net *net, struct quic_udp_sock *us)
 	tcfg.sk_user_data = us;
 	tcfg.encap_type = 1;
 	tcfg.encap_rcv = quic_udp_rcv;
-	quic_setup_udp_tunnel_sock(net, us->sock, &tcfg);
-	/* GSO and GRO skbs of many datagrams come in whole: quic_rcv()
-	 * walks them by gso_size instead of having UDP copy them apart
+	/* No UDP GRO is asked for: the UDP layer splits GSO/GRO skbs
+	 * again before an encapsulation socket's hook (udp_unexpected_gso()),
+	 * so coalescing them would only cost a segmentation.
 	 */
-	udp_allow_gso(us->sock->sk);
-	quic_udp_set_gro(us->sock->sk);
+	quic_setup_udp_tunnel_sock(net, us->sock, &tcfg);
 	return 0;
 }
 
