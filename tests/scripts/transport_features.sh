@@ -11,6 +11,10 @@
 #   feature_ecn_ce_veth           netem "loss 3% ecn" marks CE instead of
 #                                 dropping: the peer's counts report it
 #                                 (QuicEcnCe grows) and validation holds
+#   feature_pacing_fq             with the fq qdisc on the sender's veth, the
+#                                 departure times QUIC puts on its datagrams
+#                                 make fq hold some back ("throttled" grows;
+#                                 without them fq sees no pacing rate at all)
 #
 # Run by tests/run.sh from tests/ as root, with the module loaded.
 set -u
@@ -123,5 +127,28 @@ if transfer veth "ip netns exec $ns_c" 10.9.2.1 7401 4M; then
 else
 	fail feature_gso_veth "transfer failed: $(last "$tmp/veth.cli")"
 	fail feature_ecn_ce_veth "transfer failed"
+fi
+
+# --- pacing: fq on the sending side honours the datagrams' departure times
+modprobe sch_fq 2>/dev/null
+if ! err=$(ip netns exec "$ns_c" tc qdisc replace dev "$veth_c" root fq 2>&1); then
+	echo "SKIP feature_pacing_fq: fq: $(echo "$err" | head -n 1)"
+	exit "$failed"
+fi
+# the "throttled N" counter of fq's statistics (not the "(... throttled N)"
+# count of flows throttled right now)
+fq_throttled() {
+	ip netns exec "$ns_c" tc -s qdisc show dev "$veth_c" | tr ' ' '\n' |
+		awk 'prev == "throttled" && /^[0-9]+$/ { n = $0 } { prev = $0 }
+		     END { print n + 0 }'
+}
+thr0=$(fq_throttled)
+if transfer fq "ip netns exec $ns_c" 10.9.2.1 7401 4M; then
+	thr=$(( $(fq_throttled) - thr0 ))
+	echo "INFO feature_pacing_fq: $(grep -h '^quic:' "$tmp/fq.cli"); fq throttled $thr times"
+	[ "$thr" -ge 1 ] && pass feature_pacing_fq ||
+		fail feature_pacing_fq "fq never throttled the QUIC flow ($(ip netns exec "$ns_c" tc -s qdisc show dev "$veth_c" | tr '\n' ' '))"
+else
+	fail feature_pacing_fq "transfer failed: $(last "$tmp/fq.cli")"
 fi
 exit "$failed"
