@@ -274,7 +274,7 @@ static int quic_level_of(u8 type)
 /* keep a packet whose keys are not installed yet (a Handshake packet
  * coalesced with the Initial that brings the keys' TLS message)
  */
-static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len)
+static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sk_buff *skb;
@@ -287,7 +287,7 @@ static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len)
 	skb_put_data(skb, pkt, len);
 	QUIC_SKB_CB(skb)->time = quic_now();
 	/* its ECN mark still counts when the keys come (RFC 9000 13.4.1) */
-	QUIC_SKB_CB(skb)->ecn = qs->ecn_rcv;
+	QUIC_SKB_CB(skb)->ecn = ecn;
 	__skb_queue_tail(&qs->pending, skb);
 }
 
@@ -508,9 +508,10 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 }
 
 /* one packet of a datagram, unprotected in place; @len is what is left of
- * the datagram. Returns the bytes it used, or a negative errno to stop.
+ * the datagram, @ecn its IP ECN codepoint. Returns the bytes it used, or a
+ * negative errno to stop.
  */
-static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
+static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 			   bool *stop)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -551,7 +552,7 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
 	if (hdr.type == QUIC_PKT_0RTT && !quic_is_serv(qs))
 		return hdr.pkt_len;
 	if (!qs->crypto[level].p.rx.ready) {
-		quic_pending_add(sk, p, hdr.pkt_len);
+		quic_pending_add(sk, p, hdr.pkt_len, ecn);
 		return hdr.pkt_len;
 	}
 	s = &qs->pns[pns];
@@ -599,9 +600,9 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
 	quic_pnspace_recv(s, hdr.pn, ae, now);
 	quic_mib_inc(QUIC_MIB_PKTS_RCVD);
 	/* ECN counts for our ACK_ECN frames: ECT(0), ECT(1), CE */
-	if (qs->ecn_rcv != INET_ECN_NOT_ECT)
-		qs->ecn_recvd[pns][qs->ecn_rcv == INET_ECN_ECT_0 ? 0 :
-				   qs->ecn_rcv == INET_ECN_ECT_1 ? 1 : 2]++;
+	if (ecn != INET_ECN_NOT_ECT)
+		qs->ecn_recvd[pns][ecn == INET_ECN_ECT_0 ? 0 :
+				   ecn == INET_ECN_ECT_1 ? 1 : 2]++;
 	qs->idle_last = now;
 
 	if (quic_is_serv(qs) && hdr.type == QUIC_PKT_HANDSHAKE) {
@@ -615,14 +616,15 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now,
 /* the packets of one datagram, in process context or softirq with the
  * socket lock held
  */
-static void quic_rcv_datagram(struct sock *sk, u8 *p, u32 len, u64 now)
+static void quic_rcv_datagram(struct sock *sk, u8 *p, u32 len, u64 now,
+			      u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	bool stop = false;
 	int n;
 
 	while (len && !stop) {
-		n = quic_rcv_packet(sk, p, len, now, &stop);
+		n = quic_rcv_packet(sk, p, len, now, ecn, &stop);
 		if (n <= 0 || n > len)
 			break;
 		p += n;
@@ -636,6 +638,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u32 seg, off, len;
+	u8 ecn;
 
 	if (sk->sk_state == QUIC_SS_CLOSED ||
 	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
@@ -645,7 +648,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	/* a GRO-coalesced skb holds datagrams of gso_size bytes (the last
 	 * one may be shorter): each is processed in place
 	 */
-	qs->ecn_rcv = quic_skb_ecn(skb);
+	ecn = quic_skb_ecn(skb);
 	seg = quic_seg_len(skb);
 	if (seg < skb->len)
 		quic_mib_inc(QUIC_MIB_GRO_RCVS);
@@ -654,11 +657,10 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
 			qs->bytes_rcvd += len;
 		quic_rcv_datagram(sk, skb->data + off, len,
-				  QUIC_SKB_CB(skb)->time);
+				  QUIC_SKB_CB(skb)->time, ecn);
 		if (sk->sk_state == QUIC_SS_CLOSED)
 			break;
 	}
-	qs->ecn_rcv = INET_ECN_NOT_ECT;	/* held packets count as not-ECT */
 	kfree_skb(skb);
 	quic_output(sk);
 	quic_timer_update(sk);
@@ -668,7 +670,6 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 void quic_process_pending(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	u8 ecn = qs->ecn_rcv;
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 
@@ -676,14 +677,12 @@ void quic_process_pending(struct sock *sk)
 	skb_queue_splice_init(&qs->pending, &q);
 	while ((skb = __skb_dequeue(&q))) {
 		if (sk->sk_state != QUIC_SS_CLOSED &&
-		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
-			qs->ecn_rcv = QUIC_SKB_CB(skb)->ecn;
+		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
 			quic_rcv_datagram(sk, skb->data, skb->len,
-					  QUIC_SKB_CB(skb)->time);
-		}
+					  QUIC_SKB_CB(skb)->time,
+					  QUIC_SKB_CB(skb)->ecn);
 		kfree_skb(skb);
 	}
-	qs->ecn_rcv = ecn;
 }
 
 /**

@@ -84,52 +84,78 @@ struct sk_buff *quic_skb_alloc(unsigned int len, gfp_t gfp)
 	return skb;
 }
 
-static int quic_xmit4(struct net *net, struct sock *usk, int oif,
-		      struct sk_buff *skb, const union quic_addr *src,
-		      const union quic_addr *dst)
-{
-	struct flowi4 fl4 = {};
-	struct rtable *rt;
-
-	fl4.flowi4_oif = oif;
-	fl4.daddr = dst->v4.sin_addr.s_addr;
-	fl4.saddr = src->v4.sin_addr.s_addr;
-	fl4.flowi4_proto = IPPROTO_UDP;
-	fl4.fl4_sport = src->v4.sin_port;
-	fl4.fl4_dport = dst->v4.sin_port;
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return PTR_ERR(rt);
-	}
-	quic_udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
-				 ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
-				 src->v4.sin_port, dst->v4.sin_port);
-	return 0;
-}
-
-static int quic_xmit6(struct net *net, struct sock *usk, int oif,
-		      struct sk_buff *skb, const union quic_addr *src,
-		      const union quic_addr *dst)
+/*
+ * The route from @src to @dst (port numbers included in the flow); the
+ * source address it picks goes to @saddr (for a wildcard @src), the IPv6
+ * validity cookie to @cookie. Returns the route with a reference, or an
+ * ERR_PTR.
+ */
+static struct dst_entry *quic_route_lookup(struct net *net, struct sock *usk,
+					   int oif, const union quic_addr *src,
+					   const union quic_addr *dst,
+					   union quic_addr *saddr, u32 *cookie)
 {
 	struct dst_entry *d;
-	struct flowi6 fl6 = {};
 
-	fl6.flowi6_oif = dst->v6.sin6_scope_id ?: oif;
-	fl6.daddr = dst->v6.sin6_addr;
-	fl6.saddr = src->v6.sin6_addr;
-	fl6.flowi6_proto = IPPROTO_UDP;
-	fl6.fl6_sport = src->v6.sin6_port;
-	fl6.fl6_dport = dst->v6.sin6_port;
-	d = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
-	if (IS_ERR(d)) {
-		kfree_skb(skb);
-		return PTR_ERR(d);
+	if (dst->sa.sa_family == AF_INET) {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		fl4.flowi4_oif = oif;
+		fl4.daddr = dst->v4.sin_addr.s_addr;
+		fl4.saddr = src->v4.sin_addr.s_addr;
+		fl4.flowi4_proto = IPPROTO_UDP;
+		fl4.fl4_sport = src->v4.sin_port;
+		fl4.fl4_dport = dst->v4.sin_port;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return ERR_CAST(rt);
+		saddr->v4.sin_addr.s_addr = fl4.saddr;
+		*cookie = 0;
+		return &rt->dst;
 	}
-	quic_udp_tunnel6_xmit_skb(d, usk, skb, &fl6.saddr, &fl6.daddr, 0,
+
+	{
+		struct flowi6 fl6 = {};
+
+		fl6.flowi6_oif = dst->v6.sin6_scope_id ?: oif;
+		fl6.daddr = dst->v6.sin6_addr;
+		fl6.saddr = src->v6.sin6_addr;
+		fl6.flowi6_proto = IPPROTO_UDP;
+		fl6.fl6_sport = src->v6.sin6_port;
+		fl6.fl6_dport = dst->v6.sin6_port;
+		d = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
+		if (IS_ERR(d))
+			return d;
+		saddr->v6.sin6_addr = fl6.saddr;
+		*cookie = rt6_get_cookie((struct rt6_info *)d);
+		return d;
+	}
+}
+
+/* send @skb on route @d (its reference is consumed) from @saddr and the
+ * port of @src to @dst, with @tos (the ECN bits); BHs are off
+ */
+static void quic_tunnel_xmit(struct sock *usk, struct dst_entry *d,
+			     struct sk_buff *skb, const union quic_addr *saddr,
+			     const union quic_addr *src,
+			     const union quic_addr *dst, u8 tos)
+{
+	struct in6_addr s6, d6;
+
+	if (dst->sa.sa_family == AF_INET) {
+		quic_udp_tunnel_xmit_skb((struct rtable *)d, usk, skb,
+					 saddr->v4.sin_addr.s_addr,
+					 dst->v4.sin_addr.s_addr, tos,
+					 ip4_dst_hoplimit(d), htons(IP_DF),
+					 src->v4.sin_port, dst->v4.sin_port);
+		return;
+	}
+	s6 = saddr->v6.sin6_addr;
+	d6 = dst->v6.sin6_addr;
+	quic_udp_tunnel6_xmit_skb(d, usk, skb, &s6, &d6, tos,
 				  ip6_dst_hoplimit(d), src->v6.sin6_port,
 				  dst->v6.sin6_port);
-	return 0;
 }
 
 /**
@@ -148,18 +174,23 @@ int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
 		  struct sk_buff *skb, const union quic_addr *src,
 		  const union quic_addr *dst)
 {
-	int err;
+	union quic_addr saddr = {};
+	struct dst_entry *d;
+	u32 cookie;
 
 	/* the tunnel helpers expect a device transmit context: per-CPU
 	 * transmit recursion accounting must not see a migration
 	 */
 	local_bh_disable();
-	if (dst->sa.sa_family == AF_INET)
-		err = quic_xmit4(net, usock->sk, oif, skb, src, dst);
-	else
-		err = quic_xmit6(net, usock->sk, oif, skb, src, dst);
+	d = quic_route_lookup(net, usock->sk, oif, src, dst, &saddr, &cookie);
+	if (IS_ERR(d)) {
+		local_bh_enable();
+		kfree_skb(skb);
+		return PTR_ERR(d);
+	}
+	quic_tunnel_xmit(usock->sk, d, skb, &saddr, src, dst, 0);
 	local_bh_enable();
-	return err;
+	return 0;
 }
 
 /* release the cached route (the path changed, or the socket goes away) */
@@ -179,46 +210,18 @@ void quic_route_reset(struct sock *sk)
 static struct dst_entry *quic_route(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	const union quic_addr *src = &qs->laddr, *dst = &qs->peer;
-	struct net *net = sock_net(sk);
 	struct dst_entry *d = qs->dst;
 
 	if (d && (!d->obsolete || d->ops->check(d, qs->dst_cookie)))
 		return d;
 	quic_route_reset(sk);
-	if (dst->sa.sa_family == AF_INET) {
-		struct flowi4 fl4 = {};
-		struct rtable *rt;
-
-		fl4.flowi4_oif = sk->sk_bound_dev_if;
-		fl4.daddr = dst->v4.sin_addr.s_addr;
-		fl4.saddr = src->v4.sin_addr.s_addr;
-		fl4.flowi4_proto = IPPROTO_UDP;
-		fl4.fl4_sport = src->v4.sin_port;
-		fl4.fl4_dport = dst->v4.sin_port;
-		rt = ip_route_output_key(net, &fl4);
-		if (IS_ERR(rt))
-			return NULL;
-		qs->dst_saddr.v4.sin_addr.s_addr = fl4.saddr;
-		qs->dst_cookie = 0;
-		qs->dst = &rt->dst;
-	} else {
-		struct flowi6 fl6 = {};
-
-		fl6.flowi6_oif = dst->v6.sin6_scope_id ?: sk->sk_bound_dev_if;
-		fl6.daddr = dst->v6.sin6_addr;
-		fl6.saddr = src->v6.sin6_addr;
-		fl6.flowi6_proto = IPPROTO_UDP;
-		fl6.fl6_sport = src->v6.sin6_port;
-		fl6.fl6_dport = dst->v6.sin6_port;
-		d = ip6_dst_lookup_flow(net, qs->udp_sk->sock->sk, &fl6, NULL);
-		if (IS_ERR(d))
-			return NULL;
-		qs->dst_saddr.v6.sin6_addr = fl6.saddr;
-		qs->dst_cookie = rt6_get_cookie((struct rt6_info *)d);
-		qs->dst = d;
-	}
-	return qs->dst;
+	d = quic_route_lookup(sock_net(sk), qs->udp_sk->sock->sk,
+			      sk->sk_bound_dev_if, &qs->laddr, &qs->peer,
+			      &qs->dst_saddr, &qs->dst_cookie);
+	if (IS_ERR(d))
+		return NULL;
+	qs->dst = d;
+	return d;
 }
 
 /*
@@ -245,7 +248,6 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sock *usk = qs->udp_sk->sock->sk;
-	union quic_addr *src = &qs->laddr, *dst = &qs->peer;
 	u8 ecn = qs->ecn_failed ? INET_ECN_NOT_ECT : INET_ECN_ECT_0;
 	struct dst_entry *d;
 
@@ -258,17 +260,8 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 	}
 	quic_pace(sk, skb);
 	dst_hold(d);	/* the tunnel transmit consumes a reference */
-	if (dst->sa.sa_family == AF_INET)
-		quic_udp_tunnel_xmit_skb((struct rtable *)d, usk, skb,
-					 qs->dst_saddr.v4.sin_addr.s_addr,
-					 dst->v4.sin_addr.s_addr, ecn,
-					 ip4_dst_hoplimit(d), htons(IP_DF),
-					 src->v4.sin_port, dst->v4.sin_port);
-	else
-		quic_udp_tunnel6_xmit_skb(d, usk, skb, &qs->dst_saddr.v6.sin6_addr,
-					  &dst->v6.sin6_addr, ecn,
-					  ip6_dst_hoplimit(d), src->v6.sin6_port,
-					  dst->v6.sin6_port);
+	quic_tunnel_xmit(usk, d, skb, &qs->dst_saddr, &qs->laddr, &qs->peer,
+			 ecn);
 	local_bh_enable();
 }
 
@@ -652,6 +645,35 @@ static u32 quic_put_frame(u8 *p, u32 room, const struct quic_frame *f)
 	return n < 0 ? 0 : n;
 }
 
+/*
+ * A MAX_STREAMS (@max) or STREAMS_BLOCKED frame for the bidirectional
+ * (@dir 1) or unidirectional (@dir 2) streams, if one is due and fits;
+ * returns its bytes, 0 if none was written (it stays due).
+ */
+static u32 quic_put_streams_frame(struct quic_stream_table *t, u8 dir,
+				  bool max, u8 *p, u32 room)
+{
+	u8 *due = max ? &t->max_streams_send : &t->streams_blocked_send;
+	struct quic_frame f = {};
+	u32 n;
+
+	if (!(*due & dir))
+		return 0;
+	if (max) {
+		f.type = dir == 1 ? QUIC_FRAME_MAX_STREAMS_BIDI :
+				    QUIC_FRAME_MAX_STREAMS_UNI;
+		f.max.max = dir == 1 ? t->peer_bidi : t->peer_uni;
+	} else {
+		f.type = dir == 1 ? QUIC_FRAME_STREAMS_BLOCKED_BIDI :
+				    QUIC_FRAME_STREAMS_BLOCKED_UNI;
+		f.blocked.limit = dir == 1 ? t->max_bidi : t->max_uni;
+	}
+	n = quic_put_frame(p, room, &f);
+	if (n)
+		*due &= ~dir;
+	return n;
+}
+
 static u32 quic_put_close(struct sock *sk, int pns, u8 *p, u32 room)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -791,36 +813,20 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			quic_pkt_rec_add(pkt, QUIC_REC_HS_DONE, 0, 0, 0, false);
 		}
 		for (n = 1; n <= 2; n++) {
-			if (!(qs->streams.max_streams_send & n))
-				continue;
-			memset(&f, 0, sizeof(f));
-			f.type = n == 1 ? QUIC_FRAME_MAX_STREAMS_BIDI :
-					  QUIC_FRAME_MAX_STREAMS_UNI;
-			f.max.max = n == 1 ? qs->streams.peer_bidi :
-					     qs->streams.peer_uni;
-			exp = quic_put_frame(p + used, room - used, &f);
-			if (!exp)
-				continue;
-			used += exp;
-			ae = true;
-			qs->streams.max_streams_send &= ~n;
-			quic_pkt_rec_add(pkt, QUIC_REC_MAX_STREAMS, n, 0, 0,
-					 false);
-		}
-		for (n = 1; n <= 2; n++) {
-			if (!(qs->streams.streams_blocked_send & n))
-				continue;
-			memset(&f, 0, sizeof(f));
-			f.type = n == 1 ? QUIC_FRAME_STREAMS_BLOCKED_BIDI :
-					  QUIC_FRAME_STREAMS_BLOCKED_UNI;
-			f.blocked.limit = n == 1 ? qs->streams.max_bidi :
-						   qs->streams.max_uni;
-			exp = quic_put_frame(p + used, room - used, &f);
-			if (!exp)
-				continue;
-			used += exp;
-			ae = true;
-			qs->streams.streams_blocked_send &= ~n;
+			exp = quic_put_streams_frame(&qs->streams, n, true,
+						     p + used, room - used);
+			if (exp) {
+				used += exp;
+				ae = true;
+				quic_pkt_rec_add(pkt, QUIC_REC_MAX_STREAMS, n,
+						 0, 0, false);
+			}
+			exp = quic_put_streams_frame(&qs->streams, n, false,
+						     p + used, room - used);
+			if (exp) {
+				used += exp;
+				ae = true;
+			}
 		}
 		if (qs->streams.data_blocked_send) {
 			memset(&f, 0, sizeof(f));

@@ -157,11 +157,10 @@ struct quic_sock {
 	struct quic_crypto_retry	*retry;	/* client: Retry tag check */
 	struct work_struct		work;	/* process-context work */
 	u8				probe_pns;	/* space to probe */
-	/* ECN (RFC 9000 13.4): codepoint of the datagram being read, counts
-	 * of ECT(0), ECT(1), CE received and the peer's last reported ones
-	 * per space, and whether validation failed (then nothing is marked)
+	/* ECN (RFC 9000 13.4): counts of ECT(0), ECT(1), CE received and
+	 * the peer's last reported ones per space, and whether validation
+	 * failed (then nothing is marked)
 	 */
-	u8				ecn_rcv;
 	bool				ecn_failed;
 	u64				ecn_recvd[QUIC_PNS_MAX][3];
 	u64				ecn_peer[QUIC_PNS_MAX][3];
