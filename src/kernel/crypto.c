@@ -29,12 +29,13 @@ int quic_aead_setkey(void *aead, const u8 *key, unsigned int keylen)
 	return crypto_aead_setkey(a->tfm, key, keylen);
 }
 
-/* AEAD in place over sg: aadlen bytes of AAD, then len bytes of text (with
- * the tag when decrypting)
+/* AEAD from @src to @dst (the same list: in place): aadlen bytes of AAD,
+ * then len bytes of text (with the tag when decrypting)
  */
 static int quic_aead_run(struct quic_crypto_aead *a, bool enc,
-			 const u8 *nonce, struct scatterlist *sg,
-			 unsigned int aadlen, unsigned int len)
+			 const u8 *nonce, struct scatterlist *src,
+			 struct scatterlist *dst, unsigned int aadlen,
+			 unsigned int len)
 {
 	u8 iv[16] = {};
 
@@ -47,7 +48,7 @@ static int quic_aead_run(struct quic_crypto_aead *a, bool enc,
 	}
 	if (!enc && len < QUIC_TAG_LEN)
 		return -EINVAL;
-	aead_request_set_crypt(a->req, sg, sg, len, iv);
+	aead_request_set_crypt(a->req, src, dst, len, iv);
 	aead_request_set_ad(a->req, aadlen);
 	return enc ? crypto_aead_encrypt(a->req) : crypto_aead_decrypt(a->req);
 }
@@ -58,7 +59,7 @@ int quic_aead_crypt(void *aead, bool enc, const u8 *nonce, u8 *buf,
 	struct scatterlist sg;
 
 	sg_init_one(&sg, buf, aadlen + len + (enc ? QUIC_TAG_LEN : 0));
-	return quic_aead_run(aead, enc, nonce, &sg, aadlen, len);
+	return quic_aead_run(aead, enc, nonce, &sg, &sg, aadlen, len);
 }
 
 int quic_hp_setkey(void *hp, const u8 *key, unsigned int keylen)
@@ -313,6 +314,78 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, struct quic_hdr *hdr,
 	return quic_prot_decrypt(&c->p, pkt, hdr, largest_pn);
 }
 
+/**
+ * quic_crypto_encrypt_gather - protect a packet whose payload is partly
+ *	elsewhere, writing the whole protected packet into @pkt
+ * @c: the level
+ * @pkt: the packet: header (packet number written) and every payload byte
+ *	that is not in @pieces; room for @len + 16 bytes
+ * @hlen: header length, packet number included
+ * @len: header plus plaintext length
+ * @pn: full packet number
+ * @pieces: ranges of the plaintext that live in other buffers (STREAM data
+ *	in the stream's queue), ascending, inside [@hlen, @len), not empty;
+ *	@pkt's bytes there are only written (the ciphertext lands there)
+ * @n: number of @pieces, at most QUIC_CRYPTO_PIECES_MAX
+ *
+ * The AEAD reads the plaintext from @pkt and the pieces and writes the
+ * ciphertext into @pkt: the payload is not copied before it is encrypted.
+ * Never sleeps.
+ *
+ * Return: the protected length (@len + 16) or a negative errno.
+ */
+int quic_crypto_encrypt_gather(struct quic_crypto *c, u8 *pkt,
+			       unsigned int hlen, unsigned int len, u64 pn,
+			       const struct quic_crypto_piece *pieces,
+			       unsigned int n)
+{
+	u8 nonce[QUIC_IV_LEN], mask[QUIC_HP_MASK_LEN];
+	unsigned int i, pos = hlen, nsg = 0, pn_offset;
+	struct quic_prot *p = &c->p;
+	struct scatterlist dst;
+	int slot, err;
+
+	if (!n)
+		return quic_crypto_encrypt(c, pkt, hlen, len, pn);
+	if (n > QUIC_CRYPTO_PIECES_MAX || !hlen)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!pieces[i].len || pieces[i].off < pos ||
+		    pieces[i].len > len - pieces[i].off)
+			return -EINVAL;
+		pos = pieces[i].off + pieces[i].len;
+	}
+	pn_offset = hlen - 1 - (pkt[0] & QUIC_HDR_PN_LEN_MASK);
+	slot = quic_prot_tx_prepare(p, pkt, hlen, len, pn, nonce);
+	if (slot < 0)
+		return slot;
+	sg_init_table(c->sg, 2 * n + 1);
+	for (pos = 0, i = 0; i < n; i++) {
+		if (pieces[i].off > pos)
+			sg_set_buf(&c->sg[nsg++], pkt + pos,
+				   pieces[i].off - pos);
+		sg_set_buf(&c->sg[nsg++], pieces[i].data, pieces[i].len);
+		pos = pieces[i].off + pieces[i].len;
+	}
+	if (pos < len)
+		sg_set_buf(&c->sg[nsg++], pkt + pos, len - pos);
+	sg_mark_end(&c->sg[nsg - 1]);
+	sg_init_one(&dst, pkt, len + QUIC_TAG_LEN);
+	/* a byte of @dst is written after its byte of the source was read:
+	 * where the source is @pkt itself, that is the same byte
+	 */
+	err = quic_aead_run(p->tx.aead[slot], true, nonce, c->sg, &dst, hlen,
+			    len - hlen);
+	if (err)
+		return err;
+	quic_prot_tx_done(p, slot);
+	err = quic_hp_mask(p->tx.hp, pkt + pn_offset + QUIC_PN_MAX_LEN, mask);
+	if (err)
+		return err;
+	quic_hp_apply(pkt, pn_offset, mask);
+	return (int)(len + QUIC_TAG_LEN);
+}
+
 /* make the skb's data writable with @tail bytes of room at the end, as
  * esp4 does; returns the number of scatterlist entries it needs
  */
@@ -384,7 +457,7 @@ int quic_crypto_encrypt_skb(struct quic_crypto *c, struct sk_buff *skb,
 	nsg = skb_to_sgvec(skb, c->sg, off, len + QUIC_TAG_LEN);
 	if (nsg < 0)
 		goto trim;
-	err = quic_aead_run(p->tx.aead[slot], true, nonce, c->sg, hlen,
+	err = quic_aead_run(p->tx.aead[slot], true, nonce, c->sg, c->sg, hlen,
 			    len - hlen);
 	if (err)
 		goto trim;
@@ -458,7 +531,7 @@ int quic_crypto_decrypt_skb(struct quic_crypto *c, struct sk_buff *skb,
 	nsg = skb_to_sgvec(skb, c->sg, off, hdr->pkt_len);
 	if (nsg < 0)
 		return nsg;
-	err = quic_aead_run(p->rx.aead[slot], false, nonce, c->sg, hlen,
+	err = quic_aead_run(p->rx.aead[slot], false, nonce, c->sg, c->sg, hlen,
 			    hdr->pkt_len - hlen);
 	err = quic_prot_rx_done(p, hdr, slot, err);
 	if (err)

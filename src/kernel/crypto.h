@@ -42,6 +42,21 @@
 #define QUIC_CRYPTO_SG_MAX	(MAX_SKB_FRAGS + 2)
 #define QUIC_RETRY_MAX_LEN	1500	/* longest Retry packet we check */
 
+/* payload pieces one packet may gather (2 scatterlist entries each) */
+#define QUIC_CRYPTO_PIECES_MAX	((QUIC_CRYPTO_SG_MAX - 1) / 2)
+
+/**
+ * struct quic_crypto_piece - plaintext of a packet kept in another buffer
+ * @off: offset in the packet
+ * @len: bytes
+ * @data: where they are
+ */
+struct quic_crypto_piece {
+	u32 off;
+	u32 len;
+	const u8 *data;
+};
+
 struct quic_crypto_aead {
 	struct crypto_aead *tfm;
 	struct aead_request *req;
@@ -83,6 +98,10 @@ int quic_crypto_initial_keys(struct quic_crypto *c, u32 version,
 
 int quic_crypto_encrypt(struct quic_crypto *c, u8 *pkt, unsigned int hlen,
 			unsigned int len, u64 pn);
+int quic_crypto_encrypt_gather(struct quic_crypto *c, u8 *pkt,
+			       unsigned int hlen, unsigned int len, u64 pn,
+			       const struct quic_crypto_piece *pieces,
+			       unsigned int n);
 int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, struct quic_hdr *hdr,
 			s64 largest_pn);
 int quic_crypto_encrypt_skb(struct quic_crypto *c, struct sk_buff *skb,

@@ -332,6 +332,70 @@ static int qst_roundtrip(struct qst *t, int arg)
 	return 0;
 }
 
+/*
+ * A packet whose payload is gathered from other buffers (STREAM data left
+ * in the stream queue) must protect to the same bytes as the flat packet,
+ * and decrypt; pieces that overlap, leave the packet or are too many are
+ * refused.
+ */
+static int qst_gather(struct qst *t, int arg)
+{
+	static const u32 at[][2] = { { 7, 300 }, { 400, 500 }, { 1000, 420 } };
+	struct quic_crypto_piece pc[ARRAY_SIZE(at)];
+	unsigned int i, size = 1452, len = size - QUIC_TAG_LEN;
+	u8 *flat = t->buf, *data = NULL;
+	struct quic_hdr h;
+	int hlen, ret = 0;
+
+	if (qst_pair(t, qst_ciphers[arg], QUIC_VERSION_V1))
+		return __LINE__;
+	hlen = qst_short(t, 0, size, 77);
+	if (hlen != 7)
+		return __LINE__;
+	data = kmalloc(size, GFP_KERNEL);
+	if (!data)
+		return __LINE__;
+	/* the pieces' plaintext moves out of the packet, garbage stays */
+	memcpy(data, t->skb->data, len);
+	for (i = 0; i < ARRAY_SIZE(at); i++) {
+		pc[i].off = at[i][0];
+		pc[i].len = at[i][1];
+		pc[i].data = data + at[i][0];
+		memset(t->skb->data + at[i][0], 0x5a, at[i][1]);
+	}
+	memcpy(flat, data, len);
+	if (quic_crypto_encrypt(&t->a, flat, hlen, len, 77) != size ||
+	    quic_crypto_encrypt_gather(&t->a, t->skb->data, hlen, len, 77, pc,
+				       ARRAY_SIZE(pc)) != size ||
+	    memcmp(flat, t->skb->data, size)) {
+		ret = __LINE__;
+		goto out;
+	}
+	if (quic_hdr_decode(flat, size, 4, 0, &h) != 5 ||
+	    quic_crypto_decrypt(&t->b, flat, &h, 76) != size - 23 ||
+	    memcmp(flat + hlen, data + hlen, len - hlen)) {
+		ret = __LINE__;
+		goto out;
+	}
+	/* bad piece lists change nothing */
+	pc[1].off = 200;	/* overlaps the first */
+	if (quic_crypto_encrypt_gather(&t->a, data, hlen, len, 78, pc, 3) !=
+	    -EINVAL) {
+		ret = __LINE__;
+		goto out;
+	}
+	pc[1].off = len - 10;	/* leaves the packet */
+	if (quic_crypto_encrypt_gather(&t->a, data, hlen, len, 78, pc, 2) !=
+	    -EINVAL ||
+	    quic_crypto_encrypt_gather(&t->a, data, hlen, len, 78, pc,
+				       QUIC_CRYPTO_PIECES_MAX + 1) != -EINVAL ||
+	    t->a.p.tx.pkts[0] != 2)
+		ret = __LINE__;
+out:
+	kfree(data);
+	return ret;
+}
+
 static int qst_tamper(struct qst *t, int arg)
 {
 	struct quic_hdr h;
@@ -501,6 +565,10 @@ static const struct qst_case qst_cases[] = {
 	{ "roundtrip_aes256gcm", qst_roundtrip, 1 },
 	{ "roundtrip_chacha20poly1305", qst_roundtrip, 2 },
 	{ "roundtrip_aes128ccm", qst_roundtrip, 3 },
+	{ "gather_aes128gcm", qst_gather, 0 },
+	{ "gather_aes256gcm", qst_gather, 1 },
+	{ "gather_chacha20poly1305", qst_gather, 2 },
+	{ "gather_aes128ccm", qst_gather, 3 },
 	{ "tampered_ciphertext", qst_tamper, 0 },
 	{ "tampered_tag", qst_tamper, 1 },
 	{ "truncated_and_no_keys", qst_truncated, 0 },

@@ -374,8 +374,9 @@ static void quic_frame_encode_ack(struct quic_wcur *w,
 	}
 }
 
-static void quic_frame_encode_stream(struct quic_wcur *w,
-				     const struct quic_frame *f)
+/* a STREAM frame up to its data (type, stream ID, offset, length) */
+static void quic_frame_encode_stream_hdr(struct quic_wcur *w,
+					 const struct quic_frame *f)
 {
 	u64 t = QUIC_FRAME_STREAM;
 
@@ -397,6 +398,12 @@ static void quic_frame_encode_stream(struct quic_wcur *w,
 		quic_wcur_varint(w, f->stream.offset);
 	if (t & QUIC_STREAM_BIT_LEN)
 		quic_wcur_varint(w, f->stream.len);
+}
+
+static void quic_frame_encode_stream(struct quic_wcur *w,
+				     const struct quic_frame *f)
+{
+	quic_frame_encode_stream_hdr(w, f);
 	quic_wcur_bytes(w, f->stream.data, f->stream.len);
 }
 
@@ -559,6 +566,29 @@ int quic_frame_encode(u8 *buf, size_t len, const struct quic_frame *f)
 
 	quic_wcur_init(&w, buf, len);
 	quic_frame_encode_body(&w, f);
+	return quic_wcur_done(&w);
+}
+
+/**
+ * quic_frame_encode_stream_head - encode a STREAM frame without its data
+ * @buf: output
+ * @len: room at @buf
+ * @f: a STREAM frame, as for quic_frame_encode()
+ *
+ * For packets whose payload is gathered from the stream's queue when it
+ * is encrypted: the caller leaves @f->stream.len bytes after the header.
+ *
+ * Return: header bytes written, -ENOBUFS or -EINVAL as quic_frame_encode().
+ */
+int quic_frame_encode_stream_head(u8 *buf, size_t len,
+				  const struct quic_frame *f)
+{
+	struct quic_wcur w;
+
+	if (!QUIC_STREAM_TYPE_IS(f->type))
+		return -EINVAL;
+	quic_wcur_init(&w, buf, len);
+	quic_frame_encode_stream_hdr(&w, f);
 	return quic_wcur_done(&w);
 }
 

@@ -176,6 +176,8 @@ struct quic_ack_iter {
 
 int quic_frame_decode(const u8 *buf, size_t len, struct quic_frame *f);
 int quic_frame_encode(u8 *buf, size_t len, const struct quic_frame *f);
+int quic_frame_encode_stream_head(u8 *buf, size_t len,
+				  const struct quic_frame *f);
 int quic_frame_len(const struct quic_frame *f);
 
 void quic_ack_iter_init(struct quic_ack_iter *it,

@@ -60,6 +60,8 @@ struct quic_open_pkt {
 	u64 pn;
 	int level;
 	bool ae;
+	u8 npieces;	/* STREAM data the AEAD reads from the stream queues */
+	struct quic_crypto_piece pieces[QUIC_CRYPTO_PIECES_MAX];
 };
 
 struct quic_dgram {
@@ -584,8 +586,9 @@ static void quic_seal(struct sock *sk, struct quic_dgram *d, u32 pad)
 		quic_varint_put_n(start + o->len_off, 2,
 				  total - (o->len_off + 2), 2);
 	skb_put(skb, QUIC_TAG_LEN);
-	if (quic_crypto_encrypt(&qs->crypto[o->level], start, o->hlen, plain,
-				o->pn) < 0) {
+	if (quic_crypto_encrypt_gather(&qs->crypto[o->level], start, o->hlen,
+				       plain, o->pn, o->pieces,
+				       o->npieces) < 0) {
 		/* cannot happen with installed keys; drop the packet */
 		skb_trim(skb, o->start);
 		quic_pkt_free(pkt);
@@ -643,6 +646,38 @@ static u32 quic_put_frame(u8 *p, u32 room, const struct quic_frame *f)
 	int n = quic_frame_encode(p, room, f);
 
 	return n < 0 ? 0 : n;
+}
+
+/* STREAM data shorter than this is copied into the packet: a scatterlist
+ * entry costs more than copying it
+ */
+#define QUIC_GATHER_MIN		256
+
+/*
+ * Put the STREAM frame @f at @p, @off bytes into the open packet @o. Its
+ * data stays where it is queued (valid until acknowledged, and the socket
+ * is locked until the packet is sealed): only the frame header is written
+ * and the AEAD reads the data from the queue when the packet is sealed.
+ * Short data, or a packet with no piece left, gets it copied. Returns bytes
+ * or 0 if it did not fit.
+ */
+static u32 quic_put_stream(struct quic_open_pkt *o, u8 *p, u32 off, u32 room,
+			   const struct quic_frame *f)
+{
+	struct quic_crypto_piece *pc;
+	int n;
+
+	if (f->stream.len < QUIC_GATHER_MIN ||
+	    o->npieces == QUIC_CRYPTO_PIECES_MAX)
+		return quic_put_frame(p, room, f);
+	n = quic_frame_encode_stream_head(p, room, f);
+	if (n < 0 || f->stream.len > room - n)
+		return 0;
+	pc = &o->pieces[o->npieces++];
+	pc->off = off + n;
+	pc->len = f->stream.len;
+	pc->data = f->stream.data;
+	return n + f->stream.len;
 }
 
 /*
@@ -735,6 +770,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	if (!pkt)
 		return;
 	quic_seal(sk, d, 0);	/* the previous packet is not the last */
+	d->open.npieces = 0;
 
 	hdr.type = pns == QUIC_PNS_INITIAL ? QUIC_PKT_INITIAL :
 		   pns == QUIC_PNS_HANDSHAKE ? QUIC_PKT_HANDSHAKE :
@@ -873,7 +909,11 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		st = quic_stream_next_frame(&qs->streams, room - used, &f);
 		if (!st)
 			break;
-		n = quic_put_frame(p + used, room - used, &f);
+		if (f.type == QUIC_FRAME_STREAM)
+			n = quic_put_stream(&d->open, p + used, hlen + used,
+					    room - used, &f);
+		else
+			n = quic_put_frame(p + used, room - used, &f);
 		if (!n) {
 			/* sized to fit: cannot happen; resend later */
 			if (f.type == QUIC_FRAME_STREAM)
