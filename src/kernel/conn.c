@@ -15,17 +15,47 @@
 #define QUIC_CRYPTO_RECV_LIMIT	(64 * 1024)	/* per level, RFC 9000 7.5 */
 #define QUIC_CRYPTO_SEND_LIMIT	(64 * 1024)
 
+/* received data may take the receive buffer plus the flow control
+ * windows the socket granted
+ */
+static long quic_rmem_limit(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	return READ_ONCE(sk->sk_rcvbuf) +
+	       (long)max(qs->local.max_data, qs->streams.recv_window) +
+	       4 * QUIC_CRYPTO_RECV_LIMIT;
+}
+
 static int quic_rmem_charge(struct quic_mem *m, long delta)
 {
 	struct quic_sock *qs = container_of(m, struct quic_sock, rmem);
 	struct sock *sk = quic_sk_of(qs);
-	long limit = READ_ONCE(sk->sk_rcvbuf) +
-		     (long)max(qs->local.max_data, qs->streams.recv_window) +
-		     4 * QUIC_CRYPTO_RECV_LIMIT;
 
-	if (delta > 0 && atomic_read(&sk->sk_rmem_alloc) + delta > limit)
+	if (delta > 0 &&
+	    atomic_read(&sk->sk_rmem_alloc) + delta > quic_rmem_limit(sk))
 		return -ENOBUFS;
 	atomic_add(delta, &sk->sk_rmem_alloc);
+	return 0;
+}
+
+/**
+ * quic_rmem_hold - charge a received skb to @sk's receive memory while
+ *	stream data stays in it (its destructor uncharges it when freed)
+ * @sk: the connection
+ * @skb: the skb, owned by no socket
+ *
+ * Return: 0, -EBUSY (another owner), -ENOBUFS (over the limit: copy the
+ * data instead).
+ */
+int quic_rmem_hold(struct sock *sk, struct sk_buff *skb)
+{
+	if (skb->sk || skb->destructor)
+		return -EBUSY;
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    quic_rmem_limit(sk))
+		return -ENOBUFS;
+	skb_set_owner_r(skb, sk);
 	return 0;
 }
 

@@ -72,6 +72,7 @@ static inline u8 quic_level_of_pns(int pns)
 
 /* conn.c */
 int quic_conn_init(struct sock *sk);
+int quic_rmem_hold(struct sock *sk, struct sk_buff *skb);
 void quic_conn_free(struct sock *sk);
 int quic_conn_connect(struct sock *sk, const union quic_addr *peer);
 int quic_conn_accept(struct sock *sk, struct quic_request *req);

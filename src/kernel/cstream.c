@@ -104,7 +104,35 @@ quic_cstream_chunk_new(struct quic_mem *mem, u64 offset, const u8 *data,
 	c->len = len;
 	c->head = 0;
 	c->size = size;
+	c->buf = c->data;
+	c->ref = NULL;
 	memcpy(c->data, data, len);
+	return c;
+}
+
+/* a chunk for @len bytes at @data inside @rb's buffer, which it holds;
+ * NULL if the buffer cannot be held (copy the data)
+ */
+static struct quic_cstream_chunk *
+quic_cstream_chunk_ref(struct quic_mem *mem, u64 offset, const u8 *data,
+		       u32 len, struct quic_cstream_rbuf *rb, gfp_t gfp)
+{
+	struct quic_cstream_chunk *c;
+
+	c = quic_mem_alloc(mem, sizeof(*c), gfp);
+	if (!c)
+		return NULL;
+	if (rb->get(rb)) {
+		quic_mem_free(mem, c, sizeof(*c));
+		return NULL;
+	}
+	c->offset = offset;
+	c->len = len;
+	c->head = 0;
+	c->size = sizeof(*c);
+	c->buf = (u8 *)data;
+	c->ref = rb->ref;
+	c->put = rb->put;
 	return c;
 }
 
@@ -112,6 +140,8 @@ static void quic_cstream_chunk_free(struct quic_mem *mem,
 				    struct quic_cstream_chunk *c)
 {
 	list_del(&c->list);
+	if (c->ref)
+		c->put(c->ref);
 	quic_mem_free(mem, c, c->size);
 }
 
@@ -172,13 +202,28 @@ void quic_cstream_free(struct quic_cstream *cs)
 	cs->chunks_max = chunks_max;
 }
 
-/* store [offset, offset + len) before @pos (a chunk, or the list head) */
+/* store [offset, offset + len) before @pos (a chunk, or the list head):
+ * pointing into @rb's buffer when there is one and it can be held (its
+ * owner charges it once, whole), else copied
+ */
 static int quic_cstream_store(struct quic_cstream *cs, struct list_head *pos,
-			      u64 offset, const u8 *data, u64 len, gfp_t gfp)
+			      u64 offset, const u8 *data, u64 len,
+			      struct quic_cstream_rbuf *rb, gfp_t gfp)
 {
 	struct quic_cstream_chunk *c;
 	u32 n;
 
+	if (rb && len >= QUIC_CSTREAM_HOLD_MIN && (u32)len == len &&
+	    cs->nrecv < cs->chunks_max) {
+		c = quic_cstream_chunk_ref(cs->rmem, offset, data, len, rb,
+					   gfp);
+		if (c) {
+			list_add_tail(&c->list, pos);
+			cs->nrecv++;
+			rb->held += len;
+			return 0;
+		}
+	}
 	while (len) {
 		if (cs->nrecv >= cs->chunks_max)
 			return -ENOBUFS;
@@ -218,6 +263,28 @@ static int quic_cstream_store(struct quic_cstream *cs, struct list_head *pos,
 int quic_cstream_recv(struct quic_cstream *cs, u64 offset, const u8 *data,
 		      u64 len, gfp_t gfp, u64 *errcode)
 {
+	return quic_cstream_recv_rbuf(cs, offset, data, len, NULL, gfp,
+				      errcode);
+}
+
+/**
+ * quic_cstream_recv_rbuf - quic_cstream_recv() of data inside a received
+ *	buffer that the stream may hold instead of copying the data
+ * @cs: stream
+ * @offset: the frame's Offset
+ * @data: the frame's data, inside @rb's buffer
+ * @len: bytes at @data
+ * @rb: the buffer and how to hold it, or NULL (copy)
+ * @gfp: allocation flags
+ * @errcode: as for quic_cstream_recv()
+ *
+ * Return: as quic_cstream_recv().
+ */
+int quic_cstream_recv_rbuf(struct quic_cstream *cs, u64 offset,
+			   const u8 *data, u64 len,
+			   struct quic_cstream_rbuf *rb, gfp_t gfp,
+			   u64 *errcode)
+{
 	struct quic_cstream_chunk *c;
 	u64 end, cur, cend;
 	int err;
@@ -243,7 +310,7 @@ int quic_cstream_recv(struct quic_cstream *cs, u64 offset, const u8 *data,
 		if (c->offset > cur) {
 			err = quic_cstream_store(cs, &c->list, cur,
 						 data + (cur - offset),
-						 c->offset - cur, gfp);
+						 c->offset - cur, rb, gfp);
 			if (err)
 				return err;
 		}
@@ -253,7 +320,7 @@ int quic_cstream_recv(struct quic_cstream *cs, u64 offset, const u8 *data,
 	}
 	/* @c is the first chunk past the data, or the list head */
 	return quic_cstream_store(cs, &c->list, cur, data + (cur - offset),
-				  end - cur, gfp);
+				  end - cur, rb, gfp);
 }
 
 /**
@@ -294,7 +361,7 @@ u32 quic_cstream_peek(const struct quic_cstream *cs, const u8 **data)
 	c = list_first_entry(&cs->recv, struct quic_cstream_chunk, list);
 	if (c->offset != cs->read_off)
 		return 0;
-	*data = c->data + c->head;
+	*data = c->buf + c->head;
 	return c->len;
 }
 
@@ -374,7 +441,7 @@ int quic_cstream_msg_len(const struct quic_cstream *cs)
 		return 0;
 	list_for_each_entry(c, &cs->recv, list) {
 		n = min_t(u32, c->len, QUIC_TLS_HS_HDR_LEN - got);
-		memcpy(hdr + got, c->data + c->head, n);
+		memcpy(hdr + got, c->buf + c->head, n);
 		got += n;
 		if (got == QUIC_TLS_HS_HDR_LEN)
 			break;
@@ -438,6 +505,8 @@ int quic_cstream_queue_fn(struct quic_cstream *cs, u32 len,
 		c->len = n;
 		c->head = 0;
 		c->size = sizeof(*c) + n;
+		c->buf = c->data;
+		c->ref = NULL;
 		list_add_tail(&c->list, &chunks);
 		err = copy(c->data, n, arg);
 		if (err)
@@ -488,7 +557,7 @@ static u32 quic_cstream_emit(struct quic_cstream *cs, u64 start, u64 end,
 	f->type = QUIC_FRAME_CRYPTO;
 	f->crypto.offset = start;
 	f->crypto.len = len;
-	f->crypto.data = c->data + c->head + (start - c->offset);
+	f->crypto.data = c->buf + c->head + (start - c->offset);
 	return len;
 }
 

@@ -45,15 +45,41 @@
 #define QUIC_CSTREAM_CHUNKS_MAX		128
 #define QUIC_CSTREAM_RANGES_MAX		16
 #define QUIC_TLS_HS_HDR_LEN		4	/* TLS handshake type + uint24 */
+/* received data shorter than this is copied, not held in its buffer */
+#define QUIC_CSTREAM_HOLD_MIN		256
 
-/* a piece of stream data: bytes data[head, head + len) at @offset */
+/* a piece of stream data: bytes buf[head, head + len) at @offset; @buf is
+ * @data (the chunk holds a copy) or points into a received buffer that
+ * @ref holds (a packet the data was decrypted in: not copied)
+ */
 struct quic_cstream_chunk {
 	struct list_head list;
 	u64 offset;
 	u32 len;
 	u32 head;
 	u32 size;	/* charged bytes */
+	u8 *buf;
+	void *ref;
+	void (*put)(void *ref);
 	u8 data[];
+};
+
+/**
+ * struct quic_cstream_rbuf - a received buffer that stored data may point
+ *	into instead of being copied (on the kernel's receive path: the skb
+ *	the packet was decrypted in)
+ * @ref: the buffer
+ * @get: take a reference to @ref for a chunk; the first one also charges
+ *	what the buffer pins. Returns 0, or a negative errno to have the data
+ *	copied instead (no memory left to hold the buffer).
+ * @put: drop a reference
+ * @held: bytes stored by holding @ref rather than copied (counted up)
+ */
+struct quic_cstream_rbuf {
+	void *ref;
+	int (*get)(struct quic_cstream_rbuf *rb);
+	void (*put)(void *ref);
+	u64 held;
 };
 
 /* half-open byte ranges [start, end), ascending and disjoint */
@@ -110,6 +136,10 @@ void quic_cstream_free(struct quic_cstream *cs);
 /* receive side */
 int quic_cstream_recv(struct quic_cstream *cs, u64 offset, const u8 *data,
 		      u64 len, gfp_t gfp, u64 *errcode);
+int quic_cstream_recv_rbuf(struct quic_cstream *cs, u64 offset,
+			   const u8 *data, u64 len,
+			   struct quic_cstream_rbuf *rb, gfp_t gfp,
+			   u64 *errcode);
 u64 quic_cstream_readable(const struct quic_cstream *cs);
 u32 quic_cstream_peek(const struct quic_cstream *cs, const u8 **data);
 void quic_cstream_consume(struct quic_cstream *cs, u64 n);

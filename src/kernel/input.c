@@ -361,8 +361,8 @@ static void quic_rcv_max(struct sock *sk, const struct quic_frame *f)
 }
 
 static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
-			   const u8 *p, u32 len, bool *ae, u64 now,
-			   u64 *errcode, u64 *frame)
+			   const u8 *p, u32 len, struct quic_cstream_rbuf *rb,
+			   bool *ae, u64 now, u64 *errcode, u64 *frame)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_ack_result res;
@@ -492,7 +492,7 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			break;
 		default:
 			if (QUIC_STREAM_TYPE_IS(f.type)) {
-				err = quic_stream_recv_frame(&qs->streams, &f,
+				err = quic_stream_recv_frame(&qs->streams, &f, rb,
 							     errcode);
 				if (!err)
 					sk->sk_data_ready(sk);
@@ -508,11 +508,12 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 }
 
 /* one packet of a datagram, unprotected in place; @len is what is left of
- * the datagram, @ecn its IP ECN codepoint. Returns the bytes it used, or a
- * negative errno to stop.
+ * the datagram, @ecn its IP ECN codepoint, @rb the skb it is in (STREAM
+ * data may stay there) or NULL. Returns the bytes it used, or a negative
+ * errno to stop.
  */
 static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
-			   bool *stop)
+			   struct quic_cstream_rbuf *rb, bool *stop)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u64 errcode = 0, frame = 0;
@@ -584,7 +585,7 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	}
 
 	err = quic_rcv_frames(sk, pns, hdr.type,
-			      p + hdr.pn_offset + hdr.pn_len, n, &ae, now,
+			      p + hdr.pn_offset + hdr.pn_len, n, rb, &ae, now,
 			      &errcode, &frame);
 	if (err == -EPROTO) {
 		quic_conn_error(sk, errcode, frame);
@@ -617,14 +618,14 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
  * socket lock held
  */
 static void quic_rcv_datagram(struct sock *sk, u8 *p, u32 len, u64 now,
-			      u8 ecn)
+			      u8 ecn, struct quic_cstream_rbuf *rb)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	bool stop = false;
 	int n;
 
 	while (len && !stop) {
-		n = quic_rcv_packet(sk, p, len, now, ecn, &stop);
+		n = quic_rcv_packet(sk, p, len, now, ecn, rb, &stop);
 		if (n <= 0 || n > len)
 			break;
 		p += n;
@@ -634,9 +635,40 @@ static void quic_rcv_datagram(struct sock *sk, u8 *p, u32 len, u64 now,
 	}
 }
 
+/* a received skb that STREAM data of @sk may stay in until it is read */
+struct quic_rbuf {
+	struct quic_cstream_rbuf rb;
+	struct sock *sk;
+};
+
+static int quic_rbuf_get(struct quic_cstream_rbuf *rb)
+{
+	struct quic_rbuf *r = container_of(rb, struct quic_rbuf, rb);
+	struct sk_buff *skb = rb->ref;
+	int err;
+
+	if (skb->sk != r->sk) {
+		/* charged once, whole, to the receive memory until freed */
+		err = quic_rmem_hold(r->sk, skb);
+		if (err)
+			return err;
+	}
+	skb_get(skb);
+	return 0;
+}
+
+static void quic_rbuf_put(void *skb)
+{
+	consume_skb(skb);
+}
+
 void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	struct quic_rbuf r = {
+		.rb = { .ref = skb, .get = quic_rbuf_get, .put = quic_rbuf_put },
+		.sk = sk,
+	};
 	u32 seg, off, len;
 	u8 ecn;
 
@@ -649,6 +681,11 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	 * one may be shorter): each is processed in place
 	 */
 	ecn = quic_skb_ecn(skb);
+	/* STREAM data may stay in the skb after decryption, until read:
+	 * it must not pin a route or conntrack entry meanwhile
+	 */
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
 	seg = quic_seg_len(skb);
 	if (seg < skb->len)
 		quic_mib_inc(QUIC_MIB_GRO_RCVS);
@@ -657,10 +694,12 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
 			qs->bytes_rcvd += len;
 		quic_rcv_datagram(sk, skb->data + off, len,
-				  QUIC_SKB_CB(skb)->time, ecn);
+				  QUIC_SKB_CB(skb)->time, ecn, &r.rb);
 		if (sk->sk_state == QUIC_SS_CLOSED)
 			break;
 	}
+	if (r.rb.held)
+		quic_mib_add(QUIC_MIB_RCV_HELD, r.rb.held);
 	kfree_skb(skb);
 	quic_output(sk);
 	quic_timer_update(sk);
@@ -680,7 +719,7 @@ void quic_process_pending(struct sock *sk)
 		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
 			quic_rcv_datagram(sk, skb->data, skb->len,
 					  QUIC_SKB_CB(skb)->time,
-					  QUIC_SKB_CB(skb)->ecn);
+					  QUIC_SKB_CB(skb)->ecn, NULL);
 		kfree_skb(skb);
 	}
 }

@@ -17,6 +17,9 @@ enum quic_mib_field {
 	QUIC_MIB_ECN_FAILED,		/* connections whose ECN validation failed */
 	QUIC_MIB_PMTU_ACKED,		/* path MTU probes acknowledged */
 	QUIC_MIB_PMTU_LOST,		/* path MTU probes lost */
+	QUIC_MIB_RCV_HELD,		/* STREAM bytes read from the packet
+					 * they came in (not copied)
+					 */
 	QUIC_MIB_MAX,
 };
 

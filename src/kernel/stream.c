@@ -286,13 +286,16 @@ static struct quic_stream *quic_stream_peer(struct quic_stream_table *t,
  * quic_stream_recv_frame - take a STREAM frame
  * @t: table
  * @f: the frame
+ * @rb: the received buffer (skb) the frame's data is in, which the stream
+ *	may hold instead of copying the data; NULL: copy
  * @errcode: the transport error when -EPROTO is returned
  *
  * Return: 0, -EPROTO (close the connection with @errcode), -ENOMEM or
  * -ENOBUFS (drop the packet unacknowledged).
  */
 int quic_stream_recv_frame(struct quic_stream_table *t,
-			   const struct quic_frame *f, u64 *errcode)
+			   const struct quic_frame *f,
+			   struct quic_cstream_rbuf *rb, u64 *errcode)
 {
 	u64 off = f->stream.offset, len = f->stream.len, end = off + len;
 	struct quic_stream *s;
@@ -325,8 +328,8 @@ int quic_stream_recv_frame(struct quic_stream_table *t,
 	}
 	if (f->stream.fin)
 		s->recv_final = end;
-	err = quic_cstream_recv(&s->data, off, f->stream.data, len,
-				GFP_ATOMIC, errcode);
+	err = quic_cstream_recv_rbuf(&s->data, off, f->stream.data, len, rb,
+				     GFP_ATOMIC, errcode);
 	if (err == -EPROTO)
 		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
 	return err;

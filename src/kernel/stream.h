@@ -155,7 +155,8 @@ int quic_stream_send_id(struct quic_stream_table *t, s64 id, u32 flags,
 			s64 *out);
 
 int quic_stream_recv_frame(struct quic_stream_table *t,
-			   const struct quic_frame *f, u64 *errcode);
+			   const struct quic_frame *f,
+			   struct quic_cstream_rbuf *rb, u64 *errcode);
 struct quic_stream *quic_stream_reset_frame(struct quic_stream_table *t,
 					    const struct quic_frame *f,
 					    bool notify, u64 *errcode);

@@ -4,6 +4,8 @@
 # client:
 #
 #   transfer_64m_one_stream     64 MiB on one stream, 64 KiB messages
+#   transfer_rcv_not_copied     the receiver held most of it in the packets
+#                               it came in (QuicRcvDataHeld) - no copy
 #
 # (100 concurrent streams of 1 MiB each: tests/conn/stream_test.c.)
 #
@@ -86,6 +88,21 @@ run() {
 	echo "PASS $name"
 }
 
+held() { awk '$1 == "QuicRcvDataHeld" { print $2 }' /proc/net/quic/snmp; }
+
+h0=$(held)
 run transfer_64m_one_stream 120 --size 64K --bytes 64M
+# the receiver reads STREAM data from the packets it arrived in: most of
+# the 64 MiB must not have been copied into reassembly chunks
+h1=$(held)
+if [ -z "$h0" ] || [ -z "$h1" ]; then
+	echo "FAIL transfer_rcv_not_copied: no QuicRcvDataHeld in /proc/net/quic/snmp"
+	failed=1
+elif [ $((h1 - h0)) -lt $((32 * 1024 * 1024)) ]; then
+	echo "FAIL transfer_rcv_not_copied: only $((h1 - h0)) bytes of 64 MiB read from the packets they came in"
+	failed=1
+else
+	echo "PASS transfer_rcv_not_copied ($((h1 - h0)) bytes of 64 MiB held in their packets)"
+fi
 
 exit "$failed"
