@@ -253,6 +253,8 @@ int quic_conn_accept(struct sock *sk, struct quic_request *req)
 		set_bit(QUIC_F_RETRY_DONE, &qs->flags);
 		set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	}
+	if (req->validated)
+		set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	err = quic_crypto_initial_keys(&qs->crypto[QUIC_CRYPTO_INITIAL],
 				       qs->version, req->dcid.data,
 				       req->dcid.len, true);
@@ -408,6 +410,8 @@ int quic_conn_set_secret(struct sock *sk, sockptr_t optval,
 			qs->rtt.confirmed = true;
 			sk->sk_state = QUIC_SS_ESTABLISHED;
 			set_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
+			/* a token for the client's next connections */
+			quic_token_issue(sk);
 			quic_pnspace_ack_now(&qs->pns[QUIC_PNS_HANDSHAKE]);
 			quic_output(sk);
 			quic_conn_discard(sk, QUIC_PNS_HANDSHAKE);

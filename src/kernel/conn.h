@@ -156,5 +156,9 @@ int quic_token_check(const u8 *token, size_t len,
 		     const union quic_addr *peer, struct quic_cid *odcid);
 void quic_send_retry(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		     const union quic_addr *src, const union quic_addr *dst);
+int quic_token_check_new(const u8 *token, size_t len,
+			 const union quic_addr *peer);
+int quic_token_issue(struct sock *sk);
+void quic_token_received(struct sock *sk, const u8 *token, u32 len);
 
 #endif /* __QUIC_CONN_H__ */

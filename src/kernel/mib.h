@@ -17,6 +17,8 @@ enum quic_mib_field {
 	QUIC_MIB_ECN_FAILED,		/* connections whose ECN validation failed */
 	QUIC_MIB_PMTU_ACKED,		/* path MTU probes acknowledged */
 	QUIC_MIB_PMTU_LOST,		/* path MTU probes lost */
+	QUIC_MIB_RETRIES_SENT,		/* Retry packets sent */
+	QUIC_MIB_TOKENS_ACCEPTED,	/* Initials with a valid NEW_TOKEN token */
 	QUIC_MIB_MAX,
 };
 
