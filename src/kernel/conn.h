@@ -122,8 +122,14 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb);
 int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_conn_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_process_pending(struct sock *sk);
+void quic_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
 		    union quic_addr *dst);
+
+/* alpn.c */
+void quic_route_init(void);
+void quic_route_exit(void);
+bool quic_route_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 
 /* output.c */
 int quic_output_init(void);

@@ -61,7 +61,7 @@ static u8 quic_skb_ecn(const struct sk_buff *skb)
 }
 
 /* hand @skb to @sk now, or to its backlog while the user holds it */
-static void quic_deliver(struct sock *sk, struct sk_buff *skb)
+void quic_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
@@ -125,6 +125,8 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb)
 	if (!sk) {
 		if (!(skb->data[0] & QUIC_HDR_FORM_LONG))
 			goto drop;	/* stateless reset: issue 6 */
+		if (quic_route_rcv(us, skb))
+			return 0;
 		sk = quic_listen_lookup(us);
 		if (!sk)
 			goto drop;

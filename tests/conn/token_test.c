@@ -70,8 +70,11 @@ static int server_conn(int fd, int i)
 	unsigned char buf[256];
 	socklen_t len = sizeof(buf);
 
-	if (i != 0)
+	qt_tell('H');
+	if (i != 0) {
+		qt_await('D', 20000);
 		return 0;
+	}
 	T_ERR("token_server_value",
 	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, "x", 1), EINVAL);
 	T_OK("token_server_issue",
@@ -144,6 +147,13 @@ static int client_conn(const struct sockaddr_storage *ss, socklen_t sl,
 	}
 	*retries = snmp("QuicRetriesSent") - r0;
 	*accepted = snmp("QuicNewTokensAccepted") - a0;
+	/* the server's handshake ends after ours: close after it */
+	qt_stage = "waiting for the server's handshake";
+	if (qt_await('H', 20000)) {
+		printf("FAIL token_server_handshake_done: no word from the server\n");
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -218,6 +228,7 @@ int main(void)
 	t_result(retries == 0 && accepted == 1, "token_skips_retry",
 		 "%ld Retry packets, %ld tokens accepted (expected 0, 1)",
 		 retries, accepted);
+	qt_tell('D');
 	close(fd);
 
 	/* 3: a token changed in one byte: validated by a Retry again */
@@ -229,6 +240,7 @@ int main(void)
 	t_result(retries == 1 && accepted == 0, "token_bad_retried",
 		 "%ld Retry packets, %ld tokens accepted (expected 1, 0)",
 		 retries, accepted);
+	qt_tell('D');
 	close(fd);
 out:
 	qt_stage = "waiting for the server to finish";
