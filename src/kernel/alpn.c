@@ -343,7 +343,7 @@ static void quic_route_refuse(struct quic_udp_sock *us, struct quic_crypto *c,
 			      const union quic_addr *local,
 			      const union quic_addr *peer)
 {
-	const char reason[] = "no application protocol";
+	static const char reason[] = "no application protocol";
 	struct quic_hdr oh = {};
 	struct quic_frame f = {};
 	struct sk_buff *skb;
