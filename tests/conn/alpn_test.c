@@ -18,9 +18,13 @@
  */
 #include "conn.h"
 
+static int done_fd = -1;	/* EOF when the client is through */
+
 static void serve(int lfd, const char *alpns, const char *name, int nconn,
 		  const char *const *want)
 {
+	char c;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	alarm(80);
 	qt_side = name;
@@ -55,6 +59,10 @@ static void serve(int lfd, const char *alpns, const char *name, int nconn,
 			;
 		close(fd);
 	}
+	/* keep listening until the refused client is done too */
+	qt_stage = "waiting for the end";
+	while (read(done_fd, &c, 1) > 0)
+		;
 	exit(t_failed ? 1 : 0);
 }
 
@@ -103,7 +111,7 @@ int main(void)
 	char name[64];
 	uint32_t code;
 	socklen_t sl;
-	int lfd, pfd[2], ret, st, bad = 0;
+	int lfd, pfd[2], dfd[2], ret, st, bad = 0;
 	pid_t a, b;
 	char c;
 
@@ -113,21 +121,26 @@ int main(void)
 	sl = qt_loopback(AF_INET, &ss, 0);
 	lfd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
 	if (lfd < 0 || setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, "alpha", 5) ||
-	    bind(lfd, (struct sockaddr *)&ss, sl) || listen(lfd, 8) || pipe(pfd)) {
+	    bind(lfd, (struct sockaddr *)&ss, sl) || listen(lfd, 8) || pipe(pfd) ||
+	    pipe(dfd)) {
 		printf("FAIL alpn_setup: %s\n", strerror(errno));
 		return 1;
 	}
 	sl = sizeof(ss);
 	getsockname(lfd, (struct sockaddr *)&ss, &sl);
+	done_fd = dfd[0];
 	a = fork();
-	if (a == 0)
+	if (a == 0) {
+		close(dfd[1]);
 		serve(lfd, "alpha", "A", 1, want_a);
+	}
 	close(lfd);
 	b = fork();
 	if (b == 0) {
 		/* the second process: its own socket on the same port */
 		int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
 
+		close(dfd[1]);
 		if (fd < 0 || setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, "beta,delta", 10) ||
 		    bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, 8)) {
 			printf("FAIL alpn_setup: second listener: %s\n", strerror(errno));
@@ -158,6 +171,7 @@ int main(void)
 		 "handshake %d (%s), close code 0x%x, expected 0x%x", ret,
 		 strerror(-ret), code, QUIC_TRANSPORT_ERROR_CRYPTO + 120);
 out:
+	close(dfd[1]);
 	alarm(0);
 	if (bad)
 		kill(b, SIGKILL);
