@@ -410,8 +410,6 @@ int quic_conn_set_secret(struct sock *sk, sockptr_t optval,
 			qs->rtt.confirmed = true;
 			sk->sk_state = QUIC_SS_ESTABLISHED;
 			set_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
-			/* a token for the client's next connections */
-			quic_token_issue(sk);
 			quic_pnspace_ack_now(&qs->pns[QUIC_PNS_HANDSHAKE]);
 			quic_output(sk);
 			quic_conn_discard(sk, QUIC_PNS_HANDSHAKE);

@@ -225,6 +225,7 @@ int quic_token_check_new(const u8 *token, size_t len,
 /**
  * quic_token_issue - server: make a NEW_TOKEN token for the connection's
  *	peer address, kept in qs->token, and send it in a NEW_TOKEN frame
+ *	(QUIC_SOCKOPT_TOKEN set with no value)
  * @sk: a server's connection socket, locked, in process context
  *
  * Return: 0 or a negative errno.
