@@ -283,6 +283,8 @@ int quic_conn_accept(struct sock *sk, struct quic_request *req)
 		set_bit(QUIC_F_RETRY_DONE, &qs->flags);
 		set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	}
+	if (req->validated)
+		set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	err = quic_crypto_initial_keys(&qs->crypto[QUIC_CRYPTO_INITIAL],
 				       qs->version, req->dcid.data,
 				       req->dcid.len, true);

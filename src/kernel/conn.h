@@ -123,8 +123,14 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb);
 int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_conn_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_process_pending(struct sock *sk);
+void quic_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_skb_addrs(const struct sk_buff *skb, union quic_addr *src,
 		    union quic_addr *dst);
+
+/* alpn.c */
+void quic_route_init(void);
+void quic_route_exit(void);
+bool quic_route_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 
 /* output.c */
 int quic_output_init(void);
@@ -157,5 +163,9 @@ int quic_token_check(const u8 *token, size_t len,
 		     const union quic_addr *peer, struct quic_cid *odcid);
 void quic_send_retry(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		     const union quic_addr *src, const union quic_addr *dst);
+int quic_token_check_new(const u8 *token, size_t len,
+			 const union quic_addr *peer);
+int quic_token_issue(struct sock *sk);
+void quic_token_received(struct sock *sk, const u8 *token, u32 len);
 
 #endif /* __QUIC_CONN_H__ */

@@ -130,14 +130,22 @@ void quic_listen_add(struct sock *sk)
 	spin_unlock_bh(&quic_listen_lock);
 }
 
+/* Context: process (may sleep) */
 void quic_listen_del(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	bool listed;
 
 	spin_lock_bh(&quic_listen_lock);
-	if (!hlist_unhashed(&qs->lnode))
+	listed = !hlist_unhashed(&qs->lnode);
+	if (listed)
 		hlist_del_init_rcu(&qs->lnode);
 	spin_unlock_bh(&quic_listen_lock);
+	/* the ALPN router reads the list under RCU: wait for it before
+	 * the socket's close frees the list
+	 */
+	if (listed && qs->alpn.len)
+		synchronize_rcu();
 }
 
 /**

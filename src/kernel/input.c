@@ -61,7 +61,7 @@ static u8 quic_skb_ecn(const struct sk_buff *skb)
 }
 
 /* hand @skb to @sk now, or to its backlog while the user holds it */
-static void quic_deliver(struct sock *sk, struct sk_buff *skb)
+void quic_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
@@ -125,6 +125,8 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb)
 	if (!sk) {
 		if (!(skb->data[0] & QUIC_HDR_FORM_LONG))
 			goto drop;	/* stateless reset: issue 6 */
+		if (quic_route_rcv(us, skb))
+			return 0;
 		sk = quic_listen_lookup(us);
 		if (!sk)
 			goto drop;
@@ -162,7 +164,7 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	struct quic_hdr hdr;
 	u32 len = quic_seg_len(skb);
 	struct sock *nsk;
-	bool retried = false;
+	bool retried = false, validated = false;
 
 	/* the connection may have been accepted since the lookup */
 	if (quic_dcid_of(skb->data, skb->len, &hdr.dcid, &hdr.dcid_len)) {
@@ -205,11 +207,14 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	odcid.len = hdr.dcid_len;
 	memcpy(odcid.data, hdr.dcid, hdr.dcid_len);
 	if (hdr.token_len) {
-		/* a Retry token names the original ID; anything else (a
-		 * NEW_TOKEN of issue 6) is ignored: validate again
+		/* a Retry token names the original ID; a NEW_TOKEN one
+		 * validates the address; anything else: validate again
 		 */
 		if (!quic_token_check(hdr.token, hdr.token_len, &src, &odcid)) {
 			retried = true;
+		} else if (!quic_token_check_new(hdr.token, hdr.token_len,
+						 &src)) {
+			validated = true;
 		} else if (qs->config.validate_peer_address) {
 			quic_send_retry(qs->udp_sk, &hdr, &dst, &src);
 			goto drop;
@@ -231,6 +236,7 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	memcpy(req->scid.data, hdr.scid, hdr.scid_len);
 	req->version = hdr.version;
 	req->retried = retried;
+	req->validated = validated;
 	if (retried)
 		req->rscid = req->dcid;
 	__skb_queue_head_init(&req->skbs);
@@ -440,6 +446,8 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 				*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 				return -EPROTO;
 			}
+			quic_token_received(sk, f.new_token.token,
+					    f.new_token.len);
 			break;
 		case QUIC_FRAME_RESET_STREAM:
 			notify = quic_event_on(sk, QUIC_EVENT_STREAM_UPDATE);

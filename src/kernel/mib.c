@@ -19,6 +19,8 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PMTU_ACKED]	= "QuicPmtuProbesAcked",
 	[QUIC_MIB_PMTU_LOST]	= "QuicPmtuProbesLost",
 	[QUIC_MIB_RCV_HELD]	= "QuicRcvDataHeld",
+	[QUIC_MIB_RETRIES_SENT]	= "QuicRetriesSent",
+	[QUIC_MIB_TOKENS_ACCEPTED] = "QuicNewTokensAccepted",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

@@ -20,6 +20,8 @@ enum quic_mib_field {
 	QUIC_MIB_RCV_HELD,		/* STREAM bytes read from the packet
 					 * they came in (not copied)
 					 */
+	QUIC_MIB_RETRIES_SENT,		/* Retry packets sent */
+	QUIC_MIB_TOKENS_ACCEPTED,	/* Initials with a valid NEW_TOKEN token */
 	QUIC_MIB_MAX,
 };
 

@@ -33,6 +33,7 @@ enum {
 	QUIC_REC_RESET_STREAM,
 	QUIC_REC_STOP_SENDING,
 	QUIC_REC_PMTU,		/* the packet is a path MTU probe of len bytes */
+	QUIC_REC_NEW_TOKEN,
 };
 
 /* what a sent packet carried that must be resent when lost */
@@ -398,6 +399,9 @@ static void quic_rec_lost(struct sock *sk, int pns,
 	case QUIC_REC_HS_DONE:
 		set_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
 		break;
+	case QUIC_REC_NEW_TOKEN:
+		set_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags);
+		break;
 	case QUIC_REC_MAX_DATA:
 		qs->streams.max_data_send = true;
 		break;
@@ -637,6 +641,7 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 	return quic_stream_send_pending(&qs->streams) ||
 	       !skb_queue_empty(&qs->dgsq) ||
 	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
+	       test_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags) ||
 	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
 }
 
@@ -847,6 +852,22 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			ae = true;
 			clear_bit(QUIC_F_HS_DONE_SEND, &qs->flags);
 			quic_pkt_rec_add(pkt, QUIC_REC_HS_DONE, 0, 0, 0, false);
+		}
+		if (test_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags)) {
+			memset(&f, 0, sizeof(f));
+			f.type = QUIC_FRAME_NEW_TOKEN;
+			f.new_token.token = qs->token.data;
+			f.new_token.len = qs->token.len;
+			n = qs->token.len ?
+			    quic_put_frame(p + used, room - used, &f) : 0;
+			if (n) {
+				used += n;
+				ae = true;
+				quic_pkt_rec_add(pkt, QUIC_REC_NEW_TOKEN, 0, 0,
+						 0, false);
+			}
+			if (n || !qs->token.len)
+				clear_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags);
 		}
 		for (n = 1; n <= 2; n++) {
 			exp = quic_put_streams_frame(&qs->streams, n, true,

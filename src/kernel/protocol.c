@@ -53,6 +53,7 @@ static int __init quic_init(void)
 	int i, err;
 
 	quic_demux_init();
+	quic_route_init();
 	err = quic_output_init();
 	if (err)
 		return err;
@@ -114,6 +115,7 @@ static void __exit quic_exit(void)
 	unregister_pernet_subsys(&quic_net_ops);
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
+	quic_route_exit();
 	quic_demux_exit();
 	quic_token_exit();
 	quic_output_exit();

@@ -657,6 +657,7 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_handshake_info info = { quic_level_of_pns(pns) };
 	struct quic_cstream *cs = &qs->cs[pns];
+	u8 ev = QUIC_EVENT_NEW_SESSION_TICKET;
 	u32 left = mlen, n, copy;
 	size_t ulen = len;
 	const u8 *p;
@@ -664,9 +665,23 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 
 	if (mlen < 0)
 		return -EMSGSIZE;
-	err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(info), &info);
-	if (err)
-		return err;
+	/* a client's NewSessionTicket (TLS type 4) after the handshake is
+	 * an event when the application switched that on
+	 */
+	if (pns == QUIC_PNS_APP && !quic_is_serv(qs) &&
+	    quic_event_on(sk, ev) && quic_cstream_peek(cs, &p) && p[0] == 4) {
+		if (len && copy_to_iter(&ev, 1, &msg->msg_iter) != 1)
+			return -EFAULT;
+		len = len ? len - 1 : 0;
+		mlen++;
+		left = mlen - 1;
+		msg->msg_flags |= MSG_QUIC_NOTIFICATION | MSG_EOR;
+	} else {
+		err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(info),
+			       &info);
+		if (err)
+			return err;
+	}
 	while (left) {
 		n = min(quic_cstream_peek(cs, &p), left);
 		copy = min_t(size_t, n, len);

@@ -82,6 +82,7 @@ enum {
 	QUIC_F_PROBE,		/* PTO fired: send an ack-eliciting packet */
 	QUIC_F_PMTU_STARTED,	/* the packet size search began */
 	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
+	QUIC_F_NEW_TOKEN_SEND,	/* server: NEW_TOKEN (qs->token) to (re)send */
 };
 
 /* a connection waiting on a listener for accept() */
@@ -95,6 +96,7 @@ struct quic_request {
 	struct quic_cid rscid;	/* ours in the Retry, if one was sent */
 	u32 version;
 	bool retried;
+	bool validated;		/* its Initial had a NEW_TOKEN token */
 	struct sk_buff_head skbs;
 };
 

@@ -349,6 +349,24 @@ static int quic_sock_stream_errinfo(struct sock *sk, int optname,
 	return err;
 }
 
+/* QUIC_SOCKOPT_TOKEN set on a server's connection: one more NEW_TOKEN */
+static int quic_sock_issue_token(struct sock *sk, unsigned int optlen)
+{
+	int err;
+
+	if (optlen)
+		return -EINVAL;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED ||
+	    !test_bit(QUIC_F_HS_CONFIRMED, &quic_sk(sk)->flags))
+		return -ENOTCONN;
+	err = quic_token_issue(sk);
+	if (!err) {
+		quic_output(sk);
+		quic_timer_update(sk);
+	}
+	return err;
+}
+
 static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
@@ -367,8 +385,10 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		return quic_sock_set_close(sk, optval, optlen);
 	case QUIC_SOCKOPT_TOKEN:
 		/* client: a NEW_TOKEN of an earlier connection, for the
-		 * next Initial (a server issues tokens once connected)
+		 * next Initial; server connection: no value issues a token
 		 */
+		if (quic_is_serv(qs))
+			return quic_sock_issue_token(sk, optlen);
 		return quic_data_set(&qs->token, optval, optlen,
 				     QUIC_TOKEN_MAX_LEN);
 	case QUIC_SOCKOPT_SESSION_TICKET:

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Address validation tokens (RFC 9000 8.1): the Retry token a server sends
- * to a new client and checks when the client comes back, authenticated
- * with a per-boot HMAC key; and the stateless Retry packet itself.
+ * to a new client and checks when the client comes back, and the NEW_TOKEN
+ * token it gives a connected client for its next connections (8.1.3), both
+ * bound to the client's address and authenticated with a per-boot HMAC key;
+ * the stateless Retry packet itself; a client's keeping of NEW_TOKENs.
  */
 
 #include <crypto/algapi.h>
@@ -11,10 +13,17 @@
 #include <linux/timekeeping.h>
 
 #include "conn.h"
+#include "mib.h"
 
 #define QUIC_TOKEN_RETRY	0x01
+#define QUIC_TOKEN_NEW		0x02
 #define QUIC_TOKEN_MAC_LEN	16
 #define QUIC_TOKEN_RETRY_LIFE	10	/* seconds a Retry token is good */
+#define QUIC_TOKEN_NEW_LIFE	86400	/* seconds a NEW_TOKEN token is good */
+#define QUIC_TOKEN_NONCE_LEN	8
+/* type, expiry (8), nonce, MAC */
+#define QUIC_TOKEN_NEW_LEN	(1 + 8 + QUIC_TOKEN_NONCE_LEN + \
+				 QUIC_TOKEN_MAC_LEN)
 /* type, expiry (8), ODCID length, ODCID, MAC */
 #define QUIC_TOKEN_MAX		(1 + 8 + 1 + QUIC_CID_MAX_LEN + \
 				 QUIC_TOKEN_MAC_LEN)
@@ -181,9 +190,92 @@ void quic_send_retry(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 	if (err)
 		goto free;
 	skb_put(skb, n + QUIC_RETRY_TAG_LEN);
+	quic_mib_inc(QUIC_MIB_RETRIES_SENT);
 	quic_udp_xmit(read_pnet(&us->net), us->sock, us->bound_dev_if, skb,
 		      src, dst);
 	return;
 free:
 	kfree_skb(skb);
+}
+
+/**
+ * quic_token_check_new - check a NEW_TOKEN token of a client's Initial
+ * @token: the token
+ * @len: its length
+ * @peer: the client's address
+ *
+ * Return: 0 for a valid unexpired token this host gave to @peer's address,
+ * -EINVAL.
+ */
+int quic_token_check_new(const u8 *token, size_t len,
+			 const union quic_addr *peer)
+{
+	const size_t n = QUIC_TOKEN_NEW_LEN - QUIC_TOKEN_MAC_LEN;
+	u8 mac[QUIC_TOKEN_MAC_LEN];
+
+	if (len != QUIC_TOKEN_NEW_LEN || token[0] != QUIC_TOKEN_NEW ||
+	    quic_token_mac(token, n, peer, mac) ||
+	    crypto_memneq(mac, token + n, QUIC_TOKEN_MAC_LEN) ||
+	    quic_get_be(token + 1, 8) < (u64)ktime_get_real_seconds())
+		return -EINVAL;
+	quic_mib_inc(QUIC_MIB_TOKENS_ACCEPTED);
+	return 0;
+}
+
+/**
+ * quic_token_issue - server: make a NEW_TOKEN token for the connection's
+ *	peer address, kept in qs->token, and send it in a NEW_TOKEN frame
+ *	(QUIC_SOCKOPT_TOKEN set with no value)
+ * @sk: a server's connection socket, locked, in process context
+ *
+ * Return: 0 or a negative errno.
+ */
+int quic_token_issue(struct sock *sk)
+{
+	u64 expiry = ktime_get_real_seconds() + QUIC_TOKEN_NEW_LIFE;
+	const size_t n = QUIC_TOKEN_NEW_LEN - QUIC_TOKEN_MAC_LEN;
+	struct quic_sock *qs = quic_sk(sk);
+	u8 *buf;
+	int err;
+
+	buf = kmalloc(QUIC_TOKEN_NEW_LEN, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	buf[0] = QUIC_TOKEN_NEW;
+	quic_put_be(buf + 1, expiry, 8);
+	get_random_bytes(buf + 9, QUIC_TOKEN_NONCE_LEN);
+	err = quic_token_mac(buf, n, &qs->peer, buf + n);
+	if (err) {
+		kfree(buf);
+		return err;
+	}
+	kfree(qs->token.data);
+	qs->token.data = buf;
+	qs->token.len = QUIC_TOKEN_NEW_LEN;
+	set_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags);
+	return 0;
+}
+
+/**
+ * quic_token_received - client: a NEW_TOKEN frame; the token replaces the
+ *	one on the socket (QUIC_SOCKOPT_TOKEN) and goes to the application as
+ *	QUIC_EVENT_NEW_TOKEN
+ * @sk: the client's socket, locked (softirq or process context)
+ * @token: the token
+ * @len: its length, 1..QUIC_TOKEN_MAX_LEN (longer ones are ignored)
+ */
+void quic_token_received(struct sock *sk, const u8 *token, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 *p;
+
+	if (!len || len > QUIC_TOKEN_MAX_LEN)
+		return;
+	p = kmemdup(token, len, GFP_ATOMIC);
+	if (!p)
+		return;
+	kfree(qs->token.data);
+	qs->token.data = p;
+	qs->token.len = len;
+	quic_event_queue(sk, QUIC_EVENT_NEW_TOKEN, token, len);
 }

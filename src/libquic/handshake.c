@@ -517,6 +517,21 @@ static int quic_handshake_received(struct quic_conn *conn, const struct msghdr *
 	int ret;
 
 	if (msg->msg_flags & MSG_QUIC_NOTIFICATION) {
+		const unsigned char *ev = msg->msg_iov->iov_base;
+
+		/* with QUIC_EVENT_NEW_SESSION_TICKET on, a client gets the
+		 * NewSessionTicket as that event: it is TLS data all the same
+		 */
+		if (conn->is_client && len > 1 && ev[0] == QUIC_EVENT_NEW_SESSION_TICKET &&
+		    !(msg->msg_flags & MSG_TRUNC)) {
+			quic_log_debug("received a NewSessionTicket event (%zu bytes)", len - 1);
+			ret = gnutls_handshake_write(conn->session,
+						     GNUTLS_ENCRYPTION_LEVEL_APPLICATION,
+						     ev + 1, len - 1);
+			if (ret && gnutls_error_is_fatal(ret))
+				return quic_tls_failed(conn, ret, "gnutls_handshake_write");
+			goto ticket;
+		}
 		quic_log_debug("ignoring an event received during the handshake");
 		return 0;
 	}
@@ -545,6 +560,7 @@ static int quic_handshake_received(struct quic_conn *conn, const struct msghdr *
 	ret = quic_handshake_continue(conn);
 	if (ret)
 		return ret;
+ticket:
 	if (conn->ticket_wait &&
 	    (gnutls_session_get_flags(conn->session) & GNUTLS_SFLAGS_SESSION_TICKET))
 		return quic_ticket_received(conn);
