@@ -305,6 +305,7 @@ static void quic_conn_work(struct work_struct *work)
 		if (test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags))
 			quic_crypto_free(&qs->crypto[QUIC_CRYPTO_HANDSHAKE]);
 	}
+	quic_key_update_work(sk);
 	release_sock(sk);
 	sock_put(sk);
 }

@@ -147,6 +147,14 @@ void quic_timer_init(struct sock *sk);
 void quic_timer_update(struct sock *sk);
 void quic_timer_stop(struct sock *sk);
 
+/* keyupdate.c */
+int quic_key_update_start(struct sock *sk);
+void quic_key_update_rx(struct sock *sk, u64 now);
+u64 quic_key_update_deadline(const struct quic_sock *qs);
+void quic_key_update_timer(struct sock *sk, u64 now);
+void quic_key_update_work(struct sock *sk);
+void quic_key_update_check(struct sock *sk);
+
 /* token.c */
 int quic_token_init(void);
 void quic_token_exit(void);

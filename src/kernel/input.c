@@ -572,6 +572,8 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	}
 	if (quic_pnspace_check(s, hdr.pn))
 		return hdr.pkt_len;	/* duplicate */
+	if (hdr.type == QUIC_PKT_1RTT)
+		quic_key_update_rx(sk, now);
 
 	if (!quic_is_serv(qs) && !test_bit(QUIC_F_GOT_SERVER_CID, &qs->flags) &&
 	    hdr.type != QUIC_PKT_1RTT) {

@@ -1124,6 +1124,11 @@ void quic_output(struct sock *sk)
 		return;
 	if (test_bit(QUIC_F_CLOSING, &qs->flags))
 		return;
+	if (!test_bit(QUIC_F_CLOSE_SEND, &qs->flags)) {
+		quic_key_update_check(sk);
+		if (test_bit(QUIC_F_CLOSING, &qs->flags))
+			return;
+	}
 	quic_update_mss(sk);
 	probe = quic_pmtu_probe_due(&qs->pmtu);
 	if (probe && test_bit(QUIC_F_PMTU_STARTED, &qs->flags) &&

@@ -82,6 +82,7 @@ enum {
 	QUIC_F_PROBE,		/* PTO fired: send an ack-eliciting packet */
 	QUIC_F_PMTU_STARTED,	/* the packet size search began */
 	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
+	QUIC_F_KU_PREPARE,	/* old 1-RTT keys to drop (keyupdate.c) */
 };
 
 /* a connection waiting on a listener for accept() */
@@ -164,6 +165,10 @@ struct quic_sock {
 	bool				ecn_failed;
 	u64				ecn_recvd[QUIC_PNS_MAX][3];
 	u64				ecn_peer[QUIC_PNS_MAX][3];
+	/* key update (keyupdate.c) */
+	u64				ku_first_pn;
+	u64				ku_old_until;
+	u8				ku_rx_phase;
 };
 
 struct quic6_sock {

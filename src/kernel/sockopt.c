@@ -392,9 +392,10 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 		return quic_sock_stream_errinfo(sk, optname, optval, optlen);
+	case QUIC_SOCKOPT_KEY_UPDATE:
+		return quic_key_update_start(sk);
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-	case QUIC_SOCKOPT_KEY_UPDATE:
 		/* these act on a connection (issue 6 brings them) */
 		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_OPEN:
