@@ -18,6 +18,8 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_ECN_FAILED]	= "QuicEcnFailed",
 	[QUIC_MIB_PMTU_ACKED]	= "QuicPmtuProbesAcked",
 	[QUIC_MIB_PMTU_LOST]	= "QuicPmtuProbesLost",
+	[QUIC_MIB_SRESET_SENT]	= "QuicStatelessResetsSent",
+	[QUIC_MIB_SRESET_RCVD]	= "QuicStatelessResetsRcvd",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

@@ -17,6 +17,8 @@ enum quic_mib_field {
 	QUIC_MIB_ECN_FAILED,		/* connections whose ECN validation failed */
 	QUIC_MIB_PMTU_ACKED,		/* path MTU probes acknowledged */
 	QUIC_MIB_PMTU_LOST,		/* path MTU probes lost */
+	QUIC_MIB_SRESET_SENT,		/* stateless resets sent */
+	QUIC_MIB_SRESET_RCVD,		/* stateless resets received */
 	QUIC_MIB_MAX,
 };
 

@@ -169,6 +169,10 @@ struct quic_sock {
 	u64				ku_first_pn;
 	u64				ku_old_until;
 	u8				ku_rx_phase;
+	/* connection IDs (connid_conn.c): the Destination ID of the
+	 * packet being processed
+	 */
+	struct quic_cid			rx_dcid;
 };
 
 struct quic6_sock {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Address validation tokens (RFC 9000 8.1): the Retry token a server sends
  * to a new client and checks when the client comes back, authenticated
- * with a per-boot HMAC key; and the stateless Retry packet itself.
+ * with a per-boot HMAC key; the stateless Retry packet itself; and the
+ * stateless reset tokens of our connection IDs, from the same key.
  */
 
 #include <crypto/algapi.h>
@@ -13,6 +14,7 @@
 #include "conn.h"
 
 #define QUIC_TOKEN_RETRY	0x01
+#define QUIC_TOKEN_SRESET	0x02	/* label of stateless reset tokens */
 #define QUIC_TOKEN_MAC_LEN	16
 #define QUIC_TOKEN_RETRY_LIFE	10	/* seconds a Retry token is good */
 /* type, expiry (8), ODCID length, ODCID, MAC */
@@ -104,6 +106,34 @@ int quic_token_retry(u8 *buf, size_t len, const union quic_addr *peer,
 	memcpy(buf + 10, odcid->data, odcid->len);
 	err = quic_token_mac(buf, n, peer, buf + n);
 	return err ?: (int)(n + QUIC_TOKEN_MAC_LEN);
+}
+
+/**
+ * quic_token_sreset - the stateless reset token of one of our connection
+ *	IDs (RFC 9000 10.3.2): HMAC-SHA256 under the per-boot key of a label
+ *	byte and the ID, truncated; any connection of this host can compute it
+ *	again after the connection is gone
+ * @cid: the ID
+ * @len: its length
+ * @token: output, QUIC_STATELESS_RESET_TOKEN_LEN bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int quic_token_sreset(const u8 *cid, u8 len, u8 *token)
+{
+	SHASH_DESC_ON_STACK(desc, quic_token_tfm);
+	u8 label = QUIC_TOKEN_SRESET, out[32];
+	int err;
+
+	desc->tfm = quic_token_tfm;
+	err = crypto_shash_init(desc);
+	err = err ?: crypto_shash_update(desc, &label, 1);
+	err = err ?: crypto_shash_update(desc, cid, len);
+	err = err ?: crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	memcpy(token, out, QUIC_STATELESS_RESET_TOKEN_LEN);
+	memzero_explicit(out, sizeof(out));
+	return err;
 }
 
 /**

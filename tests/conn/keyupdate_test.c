@@ -222,6 +222,18 @@ static int run_side(int fd, int server)
 			}
 		}
 	}
+	if (rc) {
+		struct quic_connection_close cc;
+		socklen_t l = sizeof(cc);
+		int e = 0;
+
+		memset(&cc, 0, sizeof(cc));
+		getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &l);
+		l = sizeof(e);
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l);
+		printf("# %s: SO_ERROR %d (%s), peer's close errcode 0x%x frame 0x%x\n",
+		       s.name, e, strerror(e), cc.errcode, cc.frame);
+	}
 	snprintf(name, sizeof(name), "keyupdate_data_%s", s.name);
 	t_result(!rc && s.fin_got && s.got >= MIN_BYTES, name,
 		 "%s: %s (%llu bytes read, fin %d)", s.name,
@@ -274,7 +286,7 @@ int main(void)
 	if (qt_init())
 		return 1;
 	test_bad_uses();
-	qt_run(&(struct qt_pair){ .name = "keyupdate", .timeout = 240,
+	qt_run(&(struct qt_pair){ .name = "keyupdate", .timeout = 150,
 				  .client = client, .server = server });
 	qt_done();
 	return t_exit();
