@@ -96,12 +96,16 @@ void quic_conn_cid_rx(struct sock *sk, const u8 *dcid, u8 len)
 
 	qs->rx_dcid.len = len;
 	memcpy(qs->rx_dcid.data, dcid, len);
-	if (e && e->cid.len == len && !memcmp(e->cid.data, dcid, len))
+	if (e && e->seq == qs->rx_scid_seq && e->cid.len == len &&
+	    !memcmp(e->cid.data, dcid, len))
 		return;
 	e = quic_cid_find(&qs->scids, dcid, len);
 	if (!e)
 		return;	/* the original Destination ID of the handshake */
 	qs->scids.active = e;
+	if (e->seq == qs->rx_scid_seq)
+		return;
+	qs->rx_scid_seq = e->seq;
 	quic_cid_event(sk, false);
 }
 

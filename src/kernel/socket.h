@@ -170,9 +170,11 @@ struct quic_sock {
 	u64				ku_old_until;
 	u8				ku_rx_phase;
 	/* connection IDs (connid_conn.c): the Destination ID of the
-	 * packet being processed
+	 * packet being processed, and the number of our ID the peer last
+	 * sent to (reported by QUIC_EVENT_CONNECTION_ID when it changes)
 	 */
 	struct quic_cid			rx_dcid;
+	u64				rx_scid_seq;
 };
 
 struct quic6_sock {
