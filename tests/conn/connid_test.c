@@ -186,6 +186,9 @@ static int client(int fd, void *arg)
 	T_ERR("connid_bad_optlen",
 	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, &i, 4), EINVAL);
 	T_ERR("connid_bad_active", set_cid(fd, 1, 100, 0), EINVAL);
+	qt_stage = "waiting for the server's events to be on";
+	if (qt_await('E', 10000))
+		return -1;
 	qt_stage = "switching to the server's ID 2";
 	/* the server's NEW_CONNECTION_ID frames come after the handshake */
 	while ((rc = set_cid(fd, 1, 2, 2)) && errno == EINVAL &&
@@ -225,6 +228,7 @@ static int server(int fd, void *arg)
 
 	(void)arg;
 	qt_event_enable(fd, QUIC_EVENT_CONNECTION_ID, 1);
+	qt_tell('E');
 	qt_stage = "reading 1 MiB";
 	t_result(!pump(fd, &io, QT_MB, 0, 2, 30000), "connid_event_peer_switched",
 		 "%s", err);
