@@ -23,7 +23,7 @@
  */
 #include "conn.h"
 
-#define UPDATES		27		/* per side: 55 updates in all */
+#define UPDATES		30		/* per side: 61 updates in all */
 #define PHASES		50		/* key phases at least (a few coincide) */
 #define MIN_BYTES	(4 * QT_MB)	/* per side */
 #define CHUNK		16384
@@ -190,9 +190,16 @@ static int run_side(int fd, int server)
 		 * counts), so that their updates seldom coincide; after 3 s
 		 * without one, a side tries out of turn
 		 */
-		if (s.updates < UPDATES && now - last_try >= 5 &&
-		    ((s.events & 1) == s.server || now - last_ok > 3000)) {
+		if (s.updates < UPDATES && now - last_try >= 5) {
 			last_try = now;
+			/* the turn by the events read so far */
+			if (side_recv(fd, &s)) {
+				rc = -1;
+				break;
+			}
+		}
+		if (s.updates < UPDATES && last_try == now &&
+		    ((s.events & 1) == s.server || now - last_ok > 3000)) {
 			if (!key_update(fd)) {
 				s.updates++;
 				last_ok = now;
