@@ -91,7 +91,7 @@ int quic_conn_init(struct sock *sk)
 	quic_cid_set_init(&qs->scids, true, QUIC_CID_DEFAULT_LIMIT,
 			  &quic_demux_ops, &qs->wmem);
 	quic_cid_set_init(&qs->dcids, false, qs->local.active_connection_id_limit,
-			  NULL, &qs->rmem);
+			  &quic_sreset_ops, &qs->rmem);
 	skb_queue_head_init(&qs->pending);
 	__skb_queue_head_init(&qs->evq);
 	__skb_queue_head_init(&qs->dgq);
@@ -337,6 +337,7 @@ static void quic_conn_work(struct work_struct *work)
 		if (test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags))
 			quic_crypto_free(&qs->crypto[QUIC_CRYPTO_HANDSHAKE]);
 	}
+	quic_key_update_work(sk);
 	release_sock(sk);
 	sock_put(sk);
 }
@@ -478,6 +479,10 @@ int quic_conn_get_tp_ext(struct sock *sk, u8 *buf, u32 *len)
 			tp->rscid = qs->rscid;
 			tp->present |= QUIC_TP_HAS_RETRY_SCID;
 		}
+		/* the reset token of our first ID (RFC 9000 10.3) */
+		if (!quic_token_sreset(tp->iscid.data, tp->iscid.len,
+				       tp->token))
+			tp->present |= QUIC_TP_HAS_RESET_TOKEN;
 	}
 	tp->vi.chosen = qs->version;
 	tp->vi.others[0] = qs->version;
@@ -533,6 +538,8 @@ int quic_conn_set_tp_ext(struct sock *sk, const u8 *buf, u32 len)
 	if ((tp->present & QUIC_TP_HAS_VERSION_INFO) &&
 	    tp->vi.chosen != qs->version)
 		goto out;
+	if (!server && (tp->present & QUIC_TP_HAS_RESET_TOKEN))
+		quic_cid_dest_update(&qs->dcids, 0, NULL, 0, tp->token);
 	qs->remote = tp->p;
 	qs->remote.remote = 1;
 	qs->rtt.max_ack_delay = qs->remote.max_ack_delay;

@@ -13,6 +13,7 @@
 struct quic_skb_cb {
 	u64 time;	/* arrival, us */
 	u8 ecn;		/* ECN codepoint of the datagram (held packets) */
+	u8 sreset;	/* its token is a peer's stateless reset token */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
@@ -154,6 +155,31 @@ void quic_timer_init(struct sock *sk);
 void quic_timer_update(struct sock *sk);
 void quic_timer_stop(struct sock *sk);
 
+/* connid_conn.c */
+void quic_conn_cid_issue(struct sock *sk);
+bool quic_conn_cid_due(struct sock *sk);
+void quic_conn_cid_rx(struct sock *sk, const u8 *dcid, u8 len);
+int quic_conn_cid_new(struct sock *sk, const struct quic_frame *f,
+		      u64 *errcode);
+int quic_conn_cid_retire(struct sock *sk, u64 seq, u64 *errcode);
+int quic_conn_cid_get(struct sock *sk, struct quic_connection_id_info *info);
+int quic_conn_cid_set(struct sock *sk,
+		      const struct quic_connection_id_info *info);
+
+/* sreset.c */
+extern const struct quic_cid_ops quic_sreset_ops;
+void quic_sreset_unknown(struct quic_udp_sock *us, struct sk_buff *skb,
+			 u32 len);
+bool quic_sreset_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* keyupdate.c */
+int quic_key_update_start(struct sock *sk);
+void quic_key_update_rx(struct sock *sk, u64 now);
+u64 quic_key_update_deadline(const struct quic_sock *qs);
+void quic_key_update_timer(struct sock *sk, u64 now);
+void quic_key_update_work(struct sock *sk);
+void quic_key_update_check(struct sock *sk);
+
 /* token.c */
 int quic_token_init(void);
 void quic_token_exit(void);
@@ -161,6 +187,7 @@ int quic_token_retry(u8 *buf, size_t len, const union quic_addr *peer,
 		     const struct quic_cid *odcid);
 int quic_token_check(const u8 *token, size_t len,
 		     const union quic_addr *peer, struct quic_cid *odcid);
+int quic_token_sreset(const u8 *cid, u8 len, u8 *token);
 void quic_send_retry(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		     const union quic_addr *src, const union quic_addr *dst);
 int quic_token_check_new(const u8 *token, size_t len,

@@ -8,7 +8,8 @@
  * @s: set
  * @source: true for the IDs we issue, false for the peer's
  * @limit: initial limit (see quic_cid_set_limit())
- * @ops: source set: demux hooks, or NULL
+ * @ops: demux hooks, or NULL (source: by ID; destination: by stateless
+ *	reset token, for the entries that have one)
  * @mem: account for the entries (the socket's receive memory for the
  *	destination set, which the peer fills)
  */
@@ -45,7 +46,7 @@ static void quic_cid_entry_free(struct quic_cid_set *s,
 {
 	list_del(&e->list);
 	s->count--;
-	if (s->source && s->ops && s->ops->unhash)
+	if (s->ops && s->ops->unhash)
 		s->ops->unhash(e);
 	if (s->active == e)
 		s->active = NULL;
@@ -234,11 +235,64 @@ int quic_cid_source_add(struct quic_cid_set *s, const u8 *cid, u8 len,
 			return err;
 		}
 	}
+	/* sequence 0 travels in the handshake, the others in frames */
+	e->announce = s->next_seq > 0;
 	s->next_seq++;
 	quic_cid_pick_active(s);
 	if (out)
 		*out = e;
 	return 0;
+}
+
+/**
+ * quic_cid_source_announce_next - an ID to put in a NEW_CONNECTION_ID frame
+ * @s: source set
+ *
+ * The entry is marked as sent; if the packet is lost, call
+ * quic_cid_source_announce_lost(). The frame carries @s->retire_prior_to.
+ *
+ * Return: the lowest-numbered ID not announced yet, or NULL.
+ */
+struct quic_cid_entry *quic_cid_source_announce_next(struct quic_cid_set *s)
+{
+	struct quic_cid_entry *e;
+
+	list_for_each_entry(e, &s->list, list) {
+		if (e->announce) {
+			e->announce = false;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * quic_cid_source_announce_lost - a NEW_CONNECTION_ID frame was lost
+ * @s: source set
+ * @seq: its sequence number; announced again unless retired meanwhile
+ */
+void quic_cid_source_announce_lost(struct quic_cid_set *s, u64 seq)
+{
+	struct quic_cid_entry *e = quic_cid_find_seq(s, seq);
+
+	if (e)
+		e->announce = true;
+}
+
+/**
+ * quic_cid_source_announce_due - is a NEW_CONNECTION_ID frame to be sent?
+ * @s: source set
+ *
+ * Return: true if quic_cid_source_announce_next() has an entry.
+ */
+bool quic_cid_source_announce_due(const struct quic_cid_set *s)
+{
+	struct quic_cid_entry *e;
+
+	list_for_each_entry(e, &s->list, list)
+		if (e->announce)
+			return true;
+	return false;
 }
 
 /**
@@ -398,8 +452,11 @@ int quic_cid_dest_add(struct quic_cid_set *s, u64 seq, u64 retire_prior_to,
 		return 0;
 	if (s->count >= s->limit)
 		goto limit;
-	if (!quic_cid_entry_new(s, seq, cid, len, token, gfp))
+	e = quic_cid_entry_new(s, seq, cid, len, token, gfp);
+	if (!e)
 		return -ENOMEM;
+	if (token && s->ops && s->ops->hash)
+		s->ops->hash(e);
 	quic_cid_pick_active(s);
 	return 0;
 limit:
@@ -435,8 +492,12 @@ int quic_cid_dest_update(struct quic_cid_set *s, u64 seq, const u8 *cid,
 			memcpy(e->cid.data, cid, len);
 	}
 	if (token) {
+		if (!s->source && s->ops && s->ops->unhash)
+			s->ops->unhash(e);
 		memcpy(e->token, token, QUIC_STATELESS_RESET_TOKEN_LEN);
 		e->has_token = true;
+		if (!s->source && s->ops && s->ops->hash)
+			s->ops->hash(e);
 	}
 	return 0;
 }
@@ -463,6 +524,48 @@ int quic_cid_dest_retire(struct quic_cid_set *s, u64 seq)
 	if (quic_cid_retire_queue(s, seq))
 		return -ENOSPC;
 	quic_cid_entry_free(s, e);
+	quic_cid_pick_active(s);
+	return 0;
+}
+
+/**
+ * quic_cid_dest_retire_prior_to - stop using the peer's IDs below @seq
+ *	(QUIC_SOCKOPT_CONNECTION_ID) and queue their RETIRE_CONNECTION_ID
+ * @s: destination set
+ * @seq: the lowest sequence number kept; a value at or below the current
+ *	@s->retire_prior_to changes nothing
+ *
+ * The peer's delayed NEW_CONNECTION_ID frames below @seq are retired on
+ * arrival, as after a Retire Prior To of the peer. If the active ID goes,
+ * the lowest-numbered remaining one becomes active.
+ *
+ * Return: 0; -EINVAL if no ID at or above @seq would remain; -ENOSPC if
+ * the retire queue has no room for them all (nothing changed).
+ */
+int quic_cid_dest_retire_prior_to(struct quic_cid_set *s, u64 seq)
+{
+	struct quic_cid_entry *e, *n;
+	u32 below = 0, kept = 0;
+
+	if (seq <= s->retire_prior_to)
+		return 0;
+	list_for_each_entry(e, &s->list, list) {
+		if (e->seq < seq)
+			below++;
+		else
+			kept++;
+	}
+	if (!kept)
+		return -EINVAL;
+	if (s->nretire + below > QUIC_CID_RETIRE_MAX)
+		return -ENOSPC;
+	list_for_each_entry_safe(e, n, &s->list, list) {
+		if (e->seq >= seq)
+			break;
+		quic_cid_retire_queue(s, e->seq);
+		quic_cid_entry_free(s, e);
+	}
+	s->retire_prior_to = seq;
 	quic_cid_pick_active(s);
 	return 0;
 }
@@ -507,6 +610,22 @@ bool quic_cid_retire_next(struct quic_cid_set *s, u64 *seq)
 			return true;
 		}
 	}
+	return false;
+}
+
+/**
+ * quic_cid_retire_due - is a RETIRE_CONNECTION_ID frame to be sent?
+ * @s: destination set
+ *
+ * Return: true if quic_cid_retire_next() has a sequence number.
+ */
+bool quic_cid_retire_due(const struct quic_cid_set *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->nretire; i++)
+		if (!s->retire[i].sent)
+			return true;
 	return false;
 }
 

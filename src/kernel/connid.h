@@ -24,7 +24,19 @@
  * - destination: the peer's IDs, from its handshake packets and
  *   NEW_CONNECTION_ID frames; the one we send to is @active. IDs we stop
  *   using wait in a queue of sequence numbers until RETIRE_CONNECTION_ID
- *   frames for them are acknowledged.
+ *   frames for them are acknowledged. With @ops, @ops->hash is called for
+ *   each entry once it has a stateless reset token and @ops->unhash before
+ *   it is freed or its token changes (the socket layer's table of tokens,
+ *   to recognise a stateless reset, RFC 9000 10.3.1).
+ *
+ * A connection's use of the sets (connid_conn.c): after the handshake it
+ * issues source IDs up to the peer's active_connection_id_limit, each
+ * announced in a NEW_CONNECTION_ID frame (quic_cid_source_announce_next(),
+ * with @retire_prior_to), replaces the ones the peer retires, and sends
+ * RETIRE_CONNECTION_ID for the destination IDs it drops
+ * (quic_cid_retire_next()). To move to another of the peer's IDs (e.g. on
+ * a new path), call quic_cid_set_active() or quic_cid_dest_retire() on
+ * the destination set; the replacement frames follow by themselves.
  *
  * Memory: each entry is one quic_mem_alloc(sizeof(struct quic_cid_entry))
  * charged to @mem; a set never holds more than QUIC_CID_ACTIVE_MAX entries
@@ -51,6 +63,7 @@ struct quic_cid_set;
  * @token: stateless reset token (source: ours, to send in
  *	NEW_CONNECTION_ID; destination: the peer's, to recognise a reset)
  * @has_token: @token is set
+ * @announce: source: a NEW_CONNECTION_ID frame for it is to be sent
  */
 struct quic_cid_entry {
 	struct list_head list;
@@ -61,13 +74,16 @@ struct quic_cid_entry {
 	struct quic_cid cid;
 	u8 token[QUIC_STATELESS_RESET_TOKEN_LEN];
 	bool has_token;
+	bool announce;
 };
 
 /**
- * struct quic_cid_ops - the socket layer's demux hooks for source IDs
- * @hash: add the entry to the demux table; a negative errno (e.g. -EEXIST,
- *	the ID is in use by another connection) makes the add fail
- * @unhash: remove it; called before the entry is freed
+ * struct quic_cid_ops - the socket layer's demux hooks
+ * @hash: add the entry to the demux table (source: by ID; destination: by
+ *	token); for a source ID a negative errno (e.g. -EEXIST, the ID is in
+ *	use by another connection) makes the add fail
+ * @unhash: remove it; called before the entry is freed (it may not be
+ *	hashed)
  */
 struct quic_cid_ops {
 	int (*hash)(struct quic_cid_entry *e);
@@ -90,7 +106,7 @@ struct quic_cid_ops {
  * @retire: destination: sequence numbers to send RETIRE_CONNECTION_ID for
  *	(@sent: in a packet not yet acknowledged)
  * @nretire: entries in @retire
- * @ops: source: demux hooks (may be NULL); destination: unused
+ * @ops: demux hooks (may be NULL)
  * @mem: account charged for the entries
  */
 struct quic_cid_set {
@@ -128,6 +144,9 @@ int quic_cid_source_add(struct quic_cid_set *s, const u8 *cid, u8 len,
 int quic_cid_source_retire(struct quic_cid_set *s, u64 seq, const u8 *dcid,
 			   u8 dcid_len, u64 *errcode);
 int quic_cid_source_retire_prior_to(struct quic_cid_set *s, u64 seq);
+struct quic_cid_entry *quic_cid_source_announce_next(struct quic_cid_set *s);
+void quic_cid_source_announce_lost(struct quic_cid_set *s, u64 seq);
+bool quic_cid_source_announce_due(const struct quic_cid_set *s);
 
 /* destination set: the peer's IDs */
 int quic_cid_dest_add(struct quic_cid_set *s, u64 seq, u64 retire_prior_to,
@@ -136,8 +155,10 @@ int quic_cid_dest_add(struct quic_cid_set *s, u64 seq, u64 retire_prior_to,
 int quic_cid_dest_update(struct quic_cid_set *s, u64 seq, const u8 *cid,
 			 u8 len, const u8 *token);
 int quic_cid_dest_retire(struct quic_cid_set *s, u64 seq);
+int quic_cid_dest_retire_prior_to(struct quic_cid_set *s, u64 seq);
 bool quic_cid_dest_token_match(const struct quic_cid_set *s, const u8 *token);
 bool quic_cid_retire_next(struct quic_cid_set *s, u64 *seq);
+bool quic_cid_retire_due(const struct quic_cid_set *s);
 void quic_cid_retire_acked(struct quic_cid_set *s, u64 seq);
 void quic_cid_retire_lost(struct quic_cid_set *s, u64 seq);
 

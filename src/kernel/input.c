@@ -113,6 +113,7 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb)
 	if (skb_linearize_cow(skb))
 		goto drop;
 	QUIC_SKB_CB(skb)->time = quic_now();
+	QUIC_SKB_CB(skb)->sreset = 0;
 	if (!quic_dcid_of(skb->data, quic_seg_len(skb), &cid, &cid_len)) {
 		/* a long header of another version may carry longer IDs:
 		 * the listener answers it with Version Negotiation
@@ -123,8 +124,10 @@ int quic_rcv(struct sock *usk, struct sk_buff *skb)
 	}
 	sk = cid_len ? quic_demux_lookup(sock_net(usk), cid, cid_len) : NULL;
 	if (!sk) {
-		if (!(skb->data[0] & QUIC_HDR_FORM_LONG))
-			goto drop;	/* stateless reset: issue 6 */
+		if (!(skb->data[0] & QUIC_HDR_FORM_LONG)) {
+			quic_sreset_unknown(us, skb, quic_seg_len(skb));
+			return 0;
+		}
 		if (quic_route_rcv(us, skb))
 			return 0;
 		sk = quic_listen_lookup(us);
@@ -321,21 +324,6 @@ static void quic_rcv_close(struct sock *sk, const struct quic_frame *f)
 	quic_conn_done(sk, f->close.errcode ? ECONNRESET : 0);
 }
 
-static int quic_rcv_new_cid(struct sock *sk, const struct quic_frame *f,
-			    u64 *errcode)
-{
-	struct quic_sock *qs = quic_sk(sk);
-
-	if (!qs->dcids.active || !qs->dcids.active->cid.len) {
-		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
-		return -EPROTO;
-	}
-	return quic_cid_dest_add(&qs->dcids, f->new_cid.seq,
-				 f->new_cid.retire_prior_to, f->new_cid.cid,
-				 f->new_cid.cid_len, f->new_cid.token,
-				 GFP_ATOMIC, errcode);
-}
-
 /* MAX_DATA, MAX_STREAM_DATA, MAX_STREAMS_*: more credit from the peer */
 static void quic_rcv_max(struct sock *sk, const struct quic_frame *f)
 {
@@ -470,10 +458,11 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			quic_rcv_max(sk, &f);
 			break;
 		case QUIC_FRAME_NEW_CONNECTION_ID:
-			err = quic_rcv_new_cid(sk, &f, errcode);
+			err = quic_conn_cid_new(sk, &f, errcode);
 			break;
 		case QUIC_FRAME_RETIRE_CONNECTION_ID:
-			/* we issue one ID only for now: nothing to retire */
+			err = quic_conn_cid_retire(sk, f.retire_cid.seq,
+						   errcode);
 			break;
 		case QUIC_FRAME_PATH_CHALLENGE:
 			memcpy(qs->path_response, f.path.data,
@@ -581,6 +570,10 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	}
 	if (quic_pnspace_check(s, hdr.pn))
 		return hdr.pkt_len;	/* duplicate */
+	if (hdr.type == QUIC_PKT_1RTT) {
+		quic_key_update_rx(sk, now);
+		quic_conn_cid_rx(sk, hdr.dcid, hdr.dcid_len);
+	}
 
 	if (!quic_is_serv(qs) && !test_bit(QUIC_F_GOT_SERVER_CID, &qs->flags) &&
 	    hdr.type != QUIC_PKT_1RTT) {
@@ -681,7 +674,8 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	u8 ecn;
 
 	if (sk->sk_state == QUIC_SS_CLOSED ||
-	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
+	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags) ||
+	    (QUIC_SKB_CB(skb)->sreset && quic_sreset_rcv(sk, skb))) {
 		kfree_skb(skb);
 		return;
 	}

@@ -21,6 +21,8 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_RCV_HELD]	= "QuicRcvDataHeld",
 	[QUIC_MIB_RETRIES_SENT]	= "QuicRetriesSent",
 	[QUIC_MIB_TOKENS_ACCEPTED] = "QuicNewTokensAccepted",
+	[QUIC_MIB_SRESET_SENT]	= "QuicStatelessResetsSent",
+	[QUIC_MIB_SRESET_RCVD]	= "QuicStatelessResetsRcvd",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

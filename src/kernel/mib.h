@@ -22,6 +22,8 @@ enum quic_mib_field {
 					 */
 	QUIC_MIB_RETRIES_SENT,		/* Retry packets sent */
 	QUIC_MIB_TOKENS_ACCEPTED,	/* Initials with a valid NEW_TOKEN token */
+	QUIC_MIB_SRESET_SENT,		/* stateless resets sent */
+	QUIC_MIB_SRESET_RCVD,		/* stateless resets received */
 	QUIC_MIB_MAX,
 };
 

@@ -34,6 +34,8 @@ enum {
 	QUIC_REC_STOP_SENDING,
 	QUIC_REC_PMTU,		/* the packet is a path MTU probe of len bytes */
 	QUIC_REC_NEW_TOKEN,
+	QUIC_REC_NEW_CID,	/* NEW_CONNECTION_ID, id = sequence number */
+	QUIC_REC_RETIRE_CID,	/* RETIRE_CONNECTION_ID, id = sequence number */
 };
 
 /* what a sent packet carried that must be resent when lost */
@@ -375,6 +377,9 @@ static void quic_rec_acked(struct sock *sk, int pns,
 		quic_stream_on_ctrl(&qs->streams, r->id,
 				    r->kind == QUIC_REC_RESET_STREAM, false);
 		break;
+	case QUIC_REC_RETIRE_CID:
+		quic_cid_retire_acked(&qs->dcids, r->id);
+		break;
 	case QUIC_REC_PMTU:
 		quic_mib_inc(QUIC_MIB_PMTU_ACKED);
 		quic_set_mss(sk, quic_pmtu_probe_done(&qs->pmtu, r->len, true));
@@ -412,6 +417,12 @@ static void quic_rec_lost(struct sock *sk, int pns,
 	case QUIC_REC_STOP_SENDING:
 		quic_stream_on_ctrl(&qs->streams, r->id,
 				    r->kind == QUIC_REC_RESET_STREAM, true);
+		break;
+	case QUIC_REC_NEW_CID:
+		quic_cid_source_announce_lost(&qs->scids, r->id);
+		break;
+	case QUIC_REC_RETIRE_CID:
+		quic_cid_retire_lost(&qs->dcids, r->id);
 		break;
 	case QUIC_REC_PMTU:
 		quic_mib_inc(QUIC_MIB_PMTU_LOST);
@@ -642,7 +653,8 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 	       !skb_queue_empty(&qs->dgsq) ||
 	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
 	       test_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags) ||
-	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags) ||
+	       quic_conn_cid_due(sk);
 }
 
 /* encode @f at @p; returns bytes or 0 if it did not fit */
@@ -683,6 +695,50 @@ static u32 quic_put_stream(struct quic_open_pkt *o, u8 *p, u32 off, u32 room,
 	pc->len = f->stream.len;
 	pc->data = f->stream.data;
 	return n + f->stream.len;
+}
+
+/* NEW_CONNECTION_ID and RETIRE_CONNECTION_ID frames that are due and fit */
+static u32 quic_put_cid_frames(struct sock *sk, struct quic_pkt *pkt, u8 *p,
+			       u32 room)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_cid_entry *e;
+	struct quic_frame f;
+	u32 used = 0, n;
+	u64 seq;
+
+	quic_conn_cid_issue(sk);
+	while (pkt->nrec < QUIC_PKT_RECS - 2 &&
+	       (e = quic_cid_source_announce_next(&qs->scids))) {
+		memset(&f, 0, sizeof(f));
+		f.type = QUIC_FRAME_NEW_CONNECTION_ID;
+		f.new_cid.seq = e->seq;
+		f.new_cid.retire_prior_to = qs->scids.retire_prior_to;
+		f.new_cid.cid_len = e->cid.len;
+		f.new_cid.cid = e->cid.data;
+		f.new_cid.token = e->token;
+		n = quic_put_frame(p + used, room - used, &f);
+		if (!n) {
+			e->announce = true;
+			break;
+		}
+		used += n;
+		quic_pkt_rec_add(pkt, QUIC_REC_NEW_CID, e->seq, 0, 0, false);
+	}
+	while (pkt->nrec < QUIC_PKT_RECS - 2 &&
+	       quic_cid_retire_next(&qs->dcids, &seq)) {
+		memset(&f, 0, sizeof(f));
+		f.type = QUIC_FRAME_RETIRE_CONNECTION_ID;
+		f.retire_cid.seq = seq;
+		n = quic_put_frame(p + used, room - used, &f);
+		if (!n) {
+			quic_cid_retire_lost(&qs->dcids, seq);
+			break;
+		}
+		used += n;
+		quic_pkt_rec_add(pkt, QUIC_REC_RETIRE_CID, seq, 0, 0, false);
+	}
+	return used;
 }
 
 /*
@@ -884,6 +940,11 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 				used += exp;
 				ae = true;
 			}
+		}
+		n = quic_put_cid_frames(sk, pkt, p + used, room - used);
+		if (n) {
+			used += n;
+			ae = true;
 		}
 		if (qs->streams.data_blocked_send) {
 			memset(&f, 0, sizeof(f));
@@ -1185,6 +1246,11 @@ void quic_output(struct sock *sk)
 		return;
 	if (test_bit(QUIC_F_CLOSING, &qs->flags))
 		return;
+	if (!test_bit(QUIC_F_CLOSE_SEND, &qs->flags)) {
+		quic_key_update_check(sk);
+		if (test_bit(QUIC_F_CLOSING, &qs->flags))
+			return;
+	}
 	quic_update_mss(sk);
 	probe = quic_pmtu_probe_due(&qs->pmtu);
 	if (probe && test_bit(QUIC_F_PMTU_STARTED, &qs->flags) &&

@@ -83,6 +83,7 @@ enum {
 	QUIC_F_PMTU_STARTED,	/* the packet size search began */
 	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
 	QUIC_F_NEW_TOKEN_SEND,	/* server: NEW_TOKEN (qs->token) to (re)send */
+	QUIC_F_KU_PREPARE,	/* old 1-RTT keys to drop (keyupdate.c) */
 };
 
 /* a connection waiting on a listener for accept() */
@@ -166,6 +167,16 @@ struct quic_sock {
 	bool				ecn_failed;
 	u64				ecn_recvd[QUIC_PNS_MAX][3];
 	u64				ecn_peer[QUIC_PNS_MAX][3];
+	/* key update (keyupdate.c) */
+	u64				ku_first_pn;
+	u64				ku_old_until;
+	u8				ku_rx_phase;
+	/* connection IDs (connid_conn.c): the Destination ID of the
+	 * packet being processed, and the number of our ID the peer last
+	 * sent to (reported by QUIC_EVENT_CONNECTION_ID when it changes)
+	 */
+	struct quic_cid			rx_dcid;
+	u64				rx_scid_seq;
 };
 
 struct quic6_sock {

@@ -412,9 +412,18 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 		return quic_sock_stream_errinfo(sk, optname, optval, optlen);
-	case QUIC_SOCKOPT_CONNECTION_ID:
-	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
+		return quic_key_update_start(sk);
+	case QUIC_SOCKOPT_CONNECTION_ID: {
+		struct quic_connection_id_info info;
+
+		if (optlen < sizeof(info))
+			return -EINVAL;
+		if (copy_from_sockptr(&info, optval, sizeof(info)))
+			return -EFAULT;
+		return quic_conn_cid_set(sk, &info);
+	}
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 		/* these act on a connection (issue 6 brings them) */
 		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_OPEN:
@@ -555,9 +564,17 @@ static int quic_do_getsockopt(struct sock *sk, int optname,
 	}
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		return quic_sock_stream_open(sk, optval, optlen, len);
-	case QUIC_SOCKOPT_CONNECTION_ID:
-		/* issue 6 brings connection ID management */
-		return -ENOTCONN;
+	case QUIC_SOCKOPT_CONNECTION_ID: {
+		struct quic_connection_id_info info;
+		int err;
+
+		if (len < (int)sizeof(info))
+			return -EINVAL;
+		memcpy(&info, optval, sizeof(info));
+		err = quic_conn_cid_get(sk, &info);
+		return err ?: quic_put(optval, optlen, len, &info,
+				       sizeof(info));
+	}
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:

@@ -108,6 +108,9 @@ static u64 quic_next_deadline(struct quic_sock *qs)
 	t = quic_idle_deadline(qs);
 	if (t && (!best || t < best))
 		best = t;
+	t = quic_key_update_deadline(qs);
+	if (t && (!best || t < best))
+		best = t;
 	return best;
 }
 
@@ -150,6 +153,7 @@ static void quic_on_timer(struct sock *sk)
 		quic_conn_done(sk, ETIMEDOUT);
 		return;
 	}
+	quic_key_update_timer(sk, now);
 	t = quic_loss_deadline(qs, &pns, &pto);
 	if (t && now >= t) {
 		if (!pto) {

@@ -3,7 +3,8 @@
  * to a new client and checks when the client comes back, and the NEW_TOKEN
  * token it gives a connected client for its next connections (8.1.3), both
  * bound to the client's address and authenticated with a per-boot HMAC key;
- * the stateless Retry packet itself; a client's keeping of NEW_TOKENs.
+ * the stateless Retry packet itself; a client's keeping of NEW_TOKENs; and
+ * the stateless reset tokens of our connection IDs, from the same key.
  */
 
 #include <crypto/algapi.h>
@@ -17,6 +18,7 @@
 
 #define QUIC_TOKEN_RETRY	0x01
 #define QUIC_TOKEN_NEW		0x02
+#define QUIC_TOKEN_SRESET	0x03	/* label of stateless reset tokens */
 #define QUIC_TOKEN_MAC_LEN	16
 #define QUIC_TOKEN_RETRY_LIFE	10	/* seconds a Retry token is good */
 #define QUIC_TOKEN_NEW_LIFE	86400	/* seconds a NEW_TOKEN token is good */
@@ -113,6 +115,34 @@ int quic_token_retry(u8 *buf, size_t len, const union quic_addr *peer,
 	memcpy(buf + 10, odcid->data, odcid->len);
 	err = quic_token_mac(buf, n, peer, buf + n);
 	return err ?: (int)(n + QUIC_TOKEN_MAC_LEN);
+}
+
+/**
+ * quic_token_sreset - the stateless reset token of one of our connection
+ *	IDs (RFC 9000 10.3.2): HMAC-SHA256 under the per-boot key of a label
+ *	byte and the ID, truncated; any connection of this host can compute it
+ *	again after the connection is gone
+ * @cid: the ID
+ * @len: its length
+ * @token: output, QUIC_STATELESS_RESET_TOKEN_LEN bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int quic_token_sreset(const u8 *cid, u8 len, u8 *token)
+{
+	SHASH_DESC_ON_STACK(desc, quic_token_tfm);
+	u8 label = QUIC_TOKEN_SRESET, out[32];
+	int err;
+
+	desc->tfm = quic_token_tfm;
+	err = crypto_shash_init(desc);
+	err = err ?: crypto_shash_update(desc, &label, 1);
+	err = err ?: crypto_shash_update(desc, cid, len);
+	err = err ?: crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	memcpy(token, out, QUIC_STATELESS_RESET_TOKEN_LEN);
+	memzero_explicit(out, sizeof(out));
+	return err;
 }
 
 /**

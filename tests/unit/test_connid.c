@@ -649,7 +649,108 @@ static void t_dest_from_frames(int arg)
 	quic_cid_set_free(&s);
 }
 
+/* NEW_CONNECTION_ID bookkeeping of the source set */
+static void t_source_announce(int arg)
+{
+	struct quic_cid_set s;
+	struct quic_cid_entry *e;
+	u64 err = 0;
+
+	(void)arg;
+	quic_cid_set_init(&s, true, 4, NULL, NULL);
+	CHECK_EQ(quic_cid_source_add(&s, cid_of(0), 8, NULL, GFP_KERNEL, NULL),
+		 0);
+	/* sequence 0 is in the handshake: nothing to announce */
+	CHECK(!quic_cid_source_announce_due(&s));
+	CHECK(!quic_cid_source_announce_next(&s));
+	CHECK_EQ(quic_cid_source_add(&s, cid_of(1), 8, tok_of(1), GFP_KERNEL,
+				     NULL), 0);
+	CHECK_EQ(quic_cid_source_add(&s, cid_of(2), 8, tok_of(2), GFP_KERNEL,
+				     NULL), 0);
+	CHECK(quic_cid_source_announce_due(&s));
+	e = quic_cid_source_announce_next(&s);
+	CHECK(e && e->seq == 1);
+	e = quic_cid_source_announce_next(&s);
+	CHECK(e && e->seq == 2);
+	CHECK(!quic_cid_source_announce_due(&s));
+	/* lost: announced again, unless retired meanwhile */
+	quic_cid_source_announce_lost(&s, 2);
+	CHECK(quic_cid_source_announce_due(&s));
+	CHECK_EQ(quic_cid_source_retire(&s, 2, cid_of(0), 8, &err), 0);
+	CHECK(!quic_cid_source_announce_due(&s));
+	quic_cid_source_announce_lost(&s, 2);
+	CHECK(!quic_cid_source_announce_next(&s));
+	quic_cid_set_free(&s);
+}
+
+/* the application retires the peer's IDs below a sequence number */
+static void t_dest_user_retire_prior_to(int arg)
+{
+	struct quic_cid_set s;
+	u64 err = 0, seq;
+	int i;
+
+	(void)arg;
+	quic_cid_set_init(&s, false, 8, NULL, NULL);
+	CHECK_EQ(quic_cid_dest_add(&s, 0, 0, cid_of(0), 8, NULL, GFP_ATOMIC,
+				   &err), 0);
+	for (i = 1; i < 5; i++)
+		CHECK_EQ(dadd(&s, (u64)i, 0, &err), 0);
+	CHECK(!quic_cid_retire_due(&s));
+	/* a lower or equal value changes nothing */
+	CHECK_EQ(quic_cid_dest_retire_prior_to(&s, 0), 0);
+	CHECK_EQ(s.count, 5);
+	/* none would be left */
+	CHECK_EQ(quic_cid_dest_retire_prior_to(&s, 5), -EINVAL);
+	CHECK_EQ(s.count, 5);
+	CHECK_EQ(quic_cid_dest_retire_prior_to(&s, 3), 0);
+	CHECK_EQ(s.count, 2);
+	CHECK_EQ(s.retire_prior_to, 3);
+	CHECK_EQ(s.active->seq, 3);
+	CHECK(quic_cid_retire_due(&s));
+	for (i = 0; i < 3; i++)
+		CHECK(quic_cid_retire_next(&s, &seq) && seq < 3);
+	CHECK(!quic_cid_retire_due(&s));
+	for (i = 0; i < 3; i++)
+		quic_cid_retire_acked(&s, (u64)i);
+	CHECK_EQ(s.nretire, 0);
+	/* a late NEW_CONNECTION_ID below it is retired on arrival */
+	CHECK_EQ(dadd(&s, 2, 0, &err), 0);
+	CHECK_EQ(s.count, 2);
+	CHECK(quic_cid_retire_due(&s));
+	/* the retire queue bounds it */
+	s.nretire = QUIC_CID_RETIRE_MAX;
+	CHECK_EQ(quic_cid_dest_retire_prior_to(&s, 4), -ENOSPC);
+	CHECK_EQ(s.count, 2);
+	quic_cid_set_free(&s);
+}
+
+/* destination hooks: the tokens' table sees every entry with a token */
+static void t_dest_token_hooks(int arg)
+{
+	struct quic_cid_set s;
+	u64 err = 0;
+
+	(void)arg;
+	reset_fake();
+	quic_cid_set_init(&s, false, 4, &fake_ops, NULL);
+	CHECK_EQ(quic_cid_dest_add(&s, 0, 0, cid_of(0), 8, NULL, GFP_ATOMIC,
+				   &err), 0);
+	CHECK_EQ(hashed, 0);	/* no token yet */
+	CHECK_EQ(quic_cid_dest_update(&s, 0, NULL, 0, tok_of(0)), 0);
+	CHECK_EQ(hashed, 1);
+	CHECK_EQ(dadd(&s, 1, 0, &err), 0);
+	CHECK_EQ(hashed, 2);
+	CHECK_EQ(quic_cid_dest_retire(&s, 1), 0);
+	CHECK_EQ(hashed, 1);
+	quic_cid_set_free(&s);
+	CHECK_EQ(hashed, 0);
+}
+
 static const struct t_case cases[] = {
+	{ "connid_source_announce", t_source_announce, 0 },
+	{ "connid_dest_user_retire_prior_to", t_dest_user_retire_prior_to, 0 },
+	{ "connid_dest_token_hooks", t_dest_token_hooks, 0 },
 	{ "connid_source_add", t_source_add, 0 },
 	{ "connid_source_hash_fail_nomem", t_source_hash_fail, 0 },
 	{ "connid_source_zero_len", t_source_zero_len, 0 },
