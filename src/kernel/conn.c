@@ -100,6 +100,7 @@ void quic_conn_free(struct sock *sk)
 	quic_timer_stop(sk);
 	if (cancel_work_sync(&qs->work))
 		__sock_put(sk);
+	quic_path_free(sk);
 	quic_demux_del(&qs->odcid_e);
 	quic_cid_set_free(&qs->scids);
 	quic_cid_set_free(&qs->dcids);

@@ -18,6 +18,11 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_ECN_FAILED]	= "QuicEcnFailed",
 	[QUIC_MIB_PMTU_ACKED]	= "QuicPmtuProbesAcked",
 	[QUIC_MIB_PMTU_LOST]	= "QuicPmtuProbesLost",
+	[QUIC_MIB_PMTU_BLACKHOLE] = "QuicPmtuBlackholes",
+	[QUIC_MIB_PATH_CHALLENGES] = "QuicPathChallenges",
+	[QUIC_MIB_PATH_VALIDATED] = "QuicPathValidated",
+	[QUIC_MIB_PATH_FAILED]	= "QuicPathFailed",
+	[QUIC_MIB_AMP_LIMITED]	= "QuicAmpLimited",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

@@ -17,6 +17,11 @@ enum quic_mib_field {
 	QUIC_MIB_ECN_FAILED,		/* connections whose ECN validation failed */
 	QUIC_MIB_PMTU_ACKED,		/* path MTU probes acknowledged */
 	QUIC_MIB_PMTU_LOST,		/* path MTU probes lost */
+	QUIC_MIB_PMTU_BLACKHOLE,	/* packet sizes given up (black hole) */
+	QUIC_MIB_PATH_CHALLENGES,	/* PATH_CHALLENGE frames sent */
+	QUIC_MIB_PATH_VALIDATED,	/* new paths validated */
+	QUIC_MIB_PATH_FAILED,		/* new paths given up */
+	QUIC_MIB_AMP_LIMITED,		/* sends held by the 3x limit */
 	QUIC_MIB_MAX,
 };
 

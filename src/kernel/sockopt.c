@@ -392,8 +392,9 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 		return quic_sock_stream_errinfo(sk, optname, optval, optlen);
-	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+		return quic_path_migrate(sk, optval, optlen);
+	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_KEY_UPDATE:
 		/* these act on a connection (issue 6 brings them) */
 		return -ENOTCONN;
