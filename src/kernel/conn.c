@@ -306,6 +306,8 @@ static void quic_conn_work(struct work_struct *work)
 		if (test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags))
 			quic_crypto_free(&qs->crypto[QUIC_CRYPTO_HANDSHAKE]);
 	}
+	if (test_and_clear_bit(QUIC_F_PATH_FREE, &qs->flags))
+		quic_path_work(sk);
 	release_sock(sk);
 	sock_put(sk);
 }

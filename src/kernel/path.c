@@ -132,6 +132,7 @@ int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
 		return -EPERM;
 	if (qs->path.validating)
 		return -EBUSY;
+	quic_path_work(sk);	/* a tunnel socket not released yet */
 
 	us = quic_udp_sock_get(sock_net(sk), &a, sk->sk_bound_dev_if,
 			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
@@ -199,6 +200,32 @@ void quic_path_rcv_packet(struct sock *sk, bool largest, u32 len)
 	quic_path_start(sk, false, !port_only);
 }
 
+/* a tunnel socket the connection left: released by quic_path_work() in
+ * process context (the release sleeps; this runs in softirq too)
+ */
+static void quic_path_drop_us(struct sock *sk, struct quic_udp_sock *us)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	WARN_ON_ONCE(qs->path.dead_us);
+	qs->path.dead_us = us;
+	set_bit(QUIC_F_PATH_FREE, &qs->flags);
+	sock_hold(sk);
+	if (!schedule_work(&qs->work))
+		__sock_put(sk);
+}
+
+/* process context, socket locked */
+void quic_path_work(struct sock *sk)
+{
+	struct quic_path *pa = &quic_sk(sk)->path;
+
+	if (pa->dead_us) {
+		quic_udp_sock_put(pa->dead_us);
+		pa->dead_us = NULL;
+	}
+}
+
 /* the path is validated: the new address is ours to use */
 static void quic_path_validated(struct sock *sk)
 {
@@ -210,7 +237,7 @@ static void quic_path_validated(struct sock *sk)
 	pa->send = false;
 	set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	if (pa->old_us) {
-		quic_udp_sock_put(pa->old_us);
+		quic_path_drop_us(sk, pa->old_us);
 		pa->old_us = NULL;
 	}
 	quic_mib_inc(QUIC_MIB_PATH_VALIDATED);
@@ -228,7 +255,7 @@ static void quic_path_failed(struct sock *sk)
 	pa->send = false;
 	quic_mib_inc(QUIC_MIB_PATH_FAILED);
 	if (pa->local && pa->old_us) {
-		quic_udp_sock_put(qs->udp_sk);
+		quic_path_drop_us(sk, qs->udp_sk);
 		qs->udp_sk = pa->old_us;
 		pa->old_us = NULL;
 		qs->laddr = pa->old_laddr;
@@ -378,5 +405,6 @@ void quic_path_free(struct sock *sk)
 		quic_udp_sock_put(pa->old_us);
 		pa->old_us = NULL;
 	}
+	quic_path_work(sk);
 	pa->validating = false;
 }

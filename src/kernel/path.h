@@ -24,6 +24,7 @@ struct sk_buff;
  * @old_laddr: client: our address before the migration
  * @old_us: client: the tunnel socket before the migration (held until the
  *	new path is validated, to go back to if it is not)
+ * @dead_us: a tunnel socket left, released in process context
  * @data: the PATH_CHALLENGE data we wait for
  * @deadline: us, the validation is given up then
  * @resend: us, when the challenge goes again
@@ -38,6 +39,7 @@ struct quic_path {
 	union quic_addr old_peer;
 	union quic_addr old_laddr;
 	struct quic_udp_sock *old_us;
+	struct quic_udp_sock *dead_us;
 	u8 data[QUIC_PATH_DATA_LEN];
 	u64 deadline;
 	u64 resend;
@@ -57,6 +59,7 @@ u32 quic_path_put_frames(struct sock *sk, u8 *p, u32 room);
 u64 quic_path_deadline(struct sock *sk);
 void quic_path_timer(struct sock *sk, u64 now);
 void quic_path_on_pto(struct sock *sk);
+void quic_path_work(struct sock *sk);
 void quic_path_free(struct sock *sk);
 
 #endif /* __QUIC_PATH_H__ */

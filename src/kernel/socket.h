@@ -83,6 +83,7 @@ enum {
 	QUIC_F_PROBE,		/* PTO fired: send an ack-eliciting packet */
 	QUIC_F_PMTU_STARTED,	/* the packet size search began */
 	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
+	QUIC_F_PATH_FREE,	/* a tunnel socket a path left, to release */
 };
 
 /* a connection waiting on a listener for accept() */

@@ -104,10 +104,6 @@ static int client(int fd, void *arg)
 	T_ERR("migration_any_einval",
 	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
 			 sizeof(a)), EINVAL);
-	inet_pton(AF_INET, "192.0.2.1", &a.sin_addr);
-	T_ERR("migration_not_local",
-	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
-			 sizeof(a)), EADDRNOTAVAIL);
 	if (qt_event_enable(fd, QUIC_EVENT_CONNECTION_MIGRATION, 1)) {
 		t_result(0, "migration_set", "QUIC_SOCKOPT_EVENT: %s", strerror(errno));
 		qt_tell('X');
@@ -120,6 +116,11 @@ static int client(int fd, void *arg)
 		qt_tell('X');
 		return -1;
 	}
+	/* the handshake is confirmed by now (HANDSHAKE_DONE came) */
+	inet_pton(AF_INET, "192.0.2.1", &a.sin_addr);
+	T_ERR("migration_not_local",
+	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
+			 sizeof(a)), EADDRNOTAVAIL);
 	inet_pton(AF_INET, "127.0.0.2", &a.sin_addr);
 	T_OK("migration_set",
 	     setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
