@@ -123,13 +123,14 @@ int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
 		return -EINVAL;
 	if (quic_is_serv(qs) || sk->sk_state == QUIC_SS_LISTENING)
 		return -EOPNOTSUPP;
+	if (test_bit(QUIC_F_TP_RECEIVED, &qs->flags) &&
+	    qs->remote.disable_active_migration)
+		return -EPERM;
 	if (!quic_is_established(sk) ||
 	    !test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) ||
 	    test_bit(QUIC_F_CLOSING, &qs->flags) ||
 	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
 		return -ENOTCONN;
-	if (qs->remote.disable_active_migration)
-		return -EPERM;
 	if (qs->path.validating)
 		return -EBUSY;
 	quic_path_work(sk);	/* a tunnel socket not released yet */
