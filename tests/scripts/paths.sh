@@ -46,8 +46,8 @@ cleanup_post() {
 for t in "$peer" "$snmp"; do
 	[ -e "$t" ] || { echo "FAIL paths_setup: $t missing"; exit 1; }
 done
-if ! err=$(veth_pair "$ns_s" "$ns_c" 10.9.4.1/24 10.9.4.2/24 2>&1); then
-	echo "FAIL paths_setup: veth pair: $err"
+if ! veth_pair "$ns_s" "$ns_c" 10.9.4.1/24 10.9.4.2/24 2>"$tmp/veth.err"; then
+	echo "FAIL paths_setup: veth pair: $(last "$tmp/veth.err")"
 	exit 1
 fi
 vs=$veth_a vc=$veth_b
