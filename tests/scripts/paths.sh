@@ -87,12 +87,12 @@ start() {
 	local name=$1
 	shift
 	# shellcheck disable=SC2086
-	if ! start_server "$tmp/$name.srv" timeout 120 $S "$peer" server 10.9.4.1 0 "$tmp/psk"; then
+	if ! start_server "$tmp/$name.srv" timeout 300 $S "$peer" server 10.9.4.1 0 "$tmp/psk"; then
 		fail "$name" "server: $(last "$tmp/$name.srv")"
 		return 1
 	fi
 	# shellcheck disable=SC2086
-	timeout 120 $C "$peer" client 10.9.4.1 "$srv_port" "$tmp/psk" "$@" \
+	timeout 300 $C "$peer" client 10.9.4.1 "$srv_port" "$tmp/psk" "$@" \
 		>"$tmp/$name.cli" 2>&1 &
 	cli_pid=$!
 	pids="$pids $cli_pid"
@@ -108,6 +108,7 @@ finish() {
 
 # --- client migration between two namespaces
 ip -n "$ns_c" addr add 10.9.4.4/24 dev "$vc"
+[ -n "${PATHS_ONLY:-}" ] && [ "$PATHS_ONLY" != migration ] ||
 if start paths_migration_veth 4194304 --migrate 2097152 10.9.4.4; then
 	finish paths_migration_veth 4194304
 	ok=$?
@@ -123,7 +124,9 @@ fi
 # --- NAT rebinding: the client's packets leave as 10.9.4.3 from mid-transfer
 modprobe act_nat 2>/dev/null
 modprobe cls_matchall 2>/dev/null
-if ! err=$(ip -n "$ns_c" addr add 10.9.4.3/24 dev "$vc" 2>&1 &&
+if [ -n "${PATHS_ONLY:-}" ] && [ "$PATHS_ONLY" != rebinding ]; then
+	:
+elif ! err=$(ip -n "$ns_c" addr add 10.9.4.3/24 dev "$vc" 2>&1 &&
 	tc -n "$ns_c" qdisc add dev "$vc" clsact 2>&1); then
 	echo "SKIP paths_rebinding: $err"
 elif start paths_rebinding 4194304 --pause 1048576 "$tmp"; then
@@ -177,7 +180,7 @@ if start paths_pmtu 8388608 --pmtu-interval 5000000 --pause $M "$tmp" \
 	if wait_mss "$ns_c" -ge 8900 12; then
 		pass paths_pmtu_reprobe
 	else
-		fail paths_pmtu_reprobe "MSS $(mss "$ns_c") 12 s after the MTU came back"
+		fail paths_pmtu_reprobe "MSS $(mss "$ns_c") 12 s after the MTU came back; client: $(last "$c" 3); server: $(last "$tmp/paths_pmtu.srv" 3); sks: $(ip netns exec "$ns_c" cat /proc/net/quic/sks | tr '\n' '|')"
 	fi
 	# a black hole: the client's route still allows 9000
 	ip -n "$ns_s" link set "$vs" mtu 1500
