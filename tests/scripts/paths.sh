@@ -167,6 +167,10 @@ if start paths_pmtu 8388608 --pmtu-interval 5000000 --pause $M "$tmp" \
 	fi
 	ip -n "$ns_s" link set "$vs" mtu 1500
 	ip -n "$ns_c" link set "$vc" mtu 1500
+	( while sleep 1; do
+		echo "$SECONDS c[$(ip netns exec "$ns_c" tail -n +2 /proc/net/quic/sks | tr -s ' ' | tr '\n' ' ')] s[$(ip netns exec "$ns_s" tail -n +2 /proc/net/quic/sks | tr -s ' ' | tr '\n' ' ')] $(grep -E 'Sent|Rcvd|Lost|Black' "$snmp" | tr '\n' ' ')"
+	done >"$tmp/trace" ) &
+	pids="$pids $!"
 	touch "$tmp/go.$M"
 	wait_line "$c" "^paused $((2 * M))" 30
 	if wait_mss "$ns_c" -le 1472 10 && wait_mss "$ns_c" -ge 1200 1; then
@@ -180,6 +184,7 @@ if start paths_pmtu 8388608 --pmtu-interval 5000000 --pause $M "$tmp" \
 	if wait_mss "$ns_c" -ge 8900 12; then
 		pass paths_pmtu_reprobe
 	else
+		echo "INFO paths_pmtu_trace: $(tail -n 25 "$tmp/trace" | tr '\n' '#')"
 		fail paths_pmtu_reprobe "MSS $(mss "$ns_c") 12 s after the MTU came back; client: $(last "$c" 3); server: $(last "$tmp/paths_pmtu.srv" 3); sks: $(ip netns exec "$ns_c" cat /proc/net/quic/sks | tr '\n' '|')"
 	fi
 	# a black hole: the client's route still allows 9000
