@@ -130,6 +130,7 @@ void quic_conn_free(struct sock *sk)
 	quic_timer_stop(sk);
 	if (cancel_work_sync(&qs->work))
 		__sock_put(sk);
+	quic_path_free(sk);
 	quic_demux_del(&qs->odcid_e);
 	quic_cid_set_free(&qs->scids);
 	quic_cid_set_free(&qs->dcids);
@@ -338,6 +339,8 @@ static void quic_conn_work(struct work_struct *work)
 			quic_crypto_free(&qs->crypto[QUIC_CRYPTO_HANDSHAKE]);
 	}
 	quic_key_update_work(sk);
+	if (test_and_clear_bit(QUIC_F_PATH_FREE, &qs->flags))
+		quic_path_work(sk);
 	release_sock(sk);
 	sock_put(sk);
 }

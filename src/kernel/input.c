@@ -385,6 +385,12 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 		}
 		if (quic_frame_ack_eliciting(f.type))
 			*ae = true;
+		/* RFC 9000 9.1: what a path probe may carry */
+		if (f.type != QUIC_FRAME_PADDING &&
+		    f.type != QUIC_FRAME_PATH_CHALLENGE &&
+		    f.type != QUIC_FRAME_PATH_RESPONSE &&
+		    f.type != QUIC_FRAME_NEW_CONNECTION_ID)
+			qs->path.nonprobe = true;
 		p += n;
 		len -= n;
 		err = 0;
@@ -395,7 +401,9 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 		case QUIC_FRAME_STREAM_DATA_BLOCKED:
 		case QUIC_FRAME_STREAMS_BLOCKED_BIDI:
 		case QUIC_FRAME_STREAMS_BLOCKED_UNI:
+			break;
 		case QUIC_FRAME_PATH_RESPONSE:
+			quic_path_on_response(sk, f.path.data);
 			break;
 		case QUIC_FRAME_STOP_SENDING:
 			st = quic_stream_stop_frame(&qs->streams, &f, errcode);
@@ -517,7 +525,7 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	int pns, level, n, err;
 	struct quic_pnspace *s;
 	struct quic_hdr hdr;
-	bool ae;
+	bool ae, largest;
 
 	n = quic_hdr_decode(p, len, QUIC_SCID_LEN, 0, &hdr);
 	if (n < 0) {
@@ -570,6 +578,8 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	}
 	if (quic_pnspace_check(s, hdr.pn))
 		return hdr.pkt_len;	/* duplicate */
+	largest = !s->nrecv || hdr.pn > s->recv[0].end;
+	qs->path.nonprobe = false;
 	if (hdr.type == QUIC_PKT_1RTT) {
 		quic_key_update_rx(sk, now);
 		quic_conn_cid_rx(sk, hdr.dcid, hdr.dcid_len);
@@ -606,6 +616,8 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 		qs->ecn_recvd[pns][ecn == INET_ECN_ECT_0 ? 0 :
 				   ecn == INET_ECN_ECT_1 ? 1 : 2]++;
 	qs->idle_last = now;
+	if (hdr.type == QUIC_PKT_1RTT)
+		quic_path_rcv_packet(sk, largest, len);
 
 	if (quic_is_serv(qs) && hdr.type == QUIC_PKT_HANDSHAKE) {
 		/* RFC 9000 8.1, RFC 9001 4.9.1 */
@@ -688,6 +700,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
+	quic_path_rcv_addr(sk, skb);
 	seg = quic_seg_len(skb);
 	if (seg < skb->len)
 		quic_mib_inc(QUIC_MIB_GRO_RCVS);
@@ -702,6 +715,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (r.rb.held)
 		quic_mib_add(QUIC_MIB_RCV_HELD, r.rb.held);
+	qs->path.rx_src.sa.sa_family = 0;
 	kfree_skb(skb);
 	quic_output(sk);
 	quic_timer_update(sk);

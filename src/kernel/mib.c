@@ -23,6 +23,11 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_TOKENS_ACCEPTED] = "QuicNewTokensAccepted",
 	[QUIC_MIB_SRESET_SENT]	= "QuicStatelessResetsSent",
 	[QUIC_MIB_SRESET_RCVD]	= "QuicStatelessResetsRcvd",
+	[QUIC_MIB_PMTU_BLACKHOLE] = "QuicPmtuBlackholes",
+	[QUIC_MIB_PATH_CHALLENGES] = "QuicPathChallenges",
+	[QUIC_MIB_PATH_VALIDATED] = "QuicPathValidated",
+	[QUIC_MIB_PATH_FAILED]	= "QuicPathFailed",
+	[QUIC_MIB_AMP_LIMITED]	= "QuicAmpLimited",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

@@ -24,6 +24,11 @@ enum quic_mib_field {
 	QUIC_MIB_TOKENS_ACCEPTED,	/* Initials with a valid NEW_TOKEN token */
 	QUIC_MIB_SRESET_SENT,		/* stateless resets sent */
 	QUIC_MIB_SRESET_RCVD,		/* stateless resets received */
+	QUIC_MIB_PMTU_BLACKHOLE,	/* packet sizes given up (black hole) */
+	QUIC_MIB_PATH_CHALLENGES,	/* PATH_CHALLENGE frames sent */
+	QUIC_MIB_PATH_VALIDATED,	/* new paths validated */
+	QUIC_MIB_PATH_FAILED,		/* new paths given up */
+	QUIC_MIB_AMP_LIMITED,		/* sends held by the 3x limit */
 	QUIC_MIB_MAX,
 };
 

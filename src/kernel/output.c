@@ -71,6 +71,7 @@ struct quic_dgram {
 	struct sk_buff *skb;
 	u32 base;	/* where the datagram starts in @skb (GSO batches) */
 	bool ping;	/* the 1-RTT packet must be ack-eliciting (MTU probe) */
+	bool path;	/* it carries PATH_CHALLENGE/RESPONSE: pad to 1200 */
 	u32 budget;
 	bool has_initial;
 	bool initial_ae;
@@ -653,7 +654,7 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 	       !skb_queue_empty(&qs->dgsq) ||
 	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
 	       test_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags) ||
-	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags) ||
+	       quic_path_send_pending(sk) ||
 	       quic_conn_cid_due(sk);
 }
 
@@ -890,17 +891,11 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	if (!allow_data)
 		goto probe;
 	if (pns == QUIC_PNS_APP && quic_app_ready(sk)) {
-		if (test_bit(QUIC_F_PATH_RESPONSE, &qs->flags)) {
-			memset(&f, 0, sizeof(f));
-			f.type = QUIC_FRAME_PATH_RESPONSE;
-			memcpy(f.path.data, qs->path_response,
-			       QUIC_PATH_DATA_LEN);
-			n = quic_put_frame(p + used, room - used, &f);
-			if (n) {
-				used += n;
-				ae = true;
-				clear_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
-			}
+		n = quic_path_put_frames(sk, p + used, room - used);
+		if (n) {
+			used += n;
+			ae = true;
+			d->path = true;
 		}
 		if (test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) &&
 		    room - used > 1) {
@@ -1110,8 +1105,8 @@ static u32 quic_build_datagram(struct sock *sk, struct quic_dgram *d,
 	if (!d->is_open)
 		return 0;
 	len = d->skb->len - d->base + QUIC_TAG_LEN;
-	if (d->has_initial && (!quic_is_serv(qs) || d->initial_ae) &&
-	    len < QUIC_MIN_DATAGRAM)
+	if (((d->has_initial && (!quic_is_serv(qs) || d->initial_ae)) ||
+	     d->path) && len < QUIC_MIN_DATAGRAM)
 		pad = min_t(u32, QUIC_MIN_DATAGRAM, d->budget) - len;
 	else if (batch && len < d->budget && d->budget - len <= QUIC_GSO_SLACK)
 		pad = d->budget - len;
@@ -1150,8 +1145,10 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags)) {
 		u64 allowed = 3 * qs->bytes_rcvd;
 
-		if (qs->bytes_sent >= allowed)
+		if (qs->bytes_sent >= allowed) {
+			quic_mib_inc(QUIC_MIB_AMP_LIMITED);
 			return 0;
+		}
 		budget = min_t(u64, budget, allowed - qs->bytes_sent);
 	}
 	batch = test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) &&

@@ -18,7 +18,8 @@
 void quic_pmtu_start(struct quic_pmtu *p, u32 limit, bool ipv6)
 {
 	p->limit = limit;
-	p->eth = min_t(u32, limit, ipv6 ? QUIC_PMTU_ETH6 : QUIC_PMTU_ETH4);
+	p->eth_base = ipv6 ? QUIC_PMTU_ETH6 : QUIC_PMTU_ETH4;
+	p->eth = min(limit, p->eth_base);
 	p->size = QUIC_PMTU_BASE;
 	p->in_flight = false;
 	p->fails = 0;
@@ -27,7 +28,8 @@ void quic_pmtu_start(struct quic_pmtu *p, u32 limit, bool ipv6)
 
 /**
  * quic_pmtu_limit - the route's limit changed (ICMP "too big", a new
- *	route): sizes above it are given up at once
+ *	route): sizes above it are given up at once; a larger limit is only
+ *	tried by the next search (quic_pmtu_reprobe())
  * @p: state
  * @limit: the new largest allowed size
  *
@@ -35,8 +37,13 @@ void quic_pmtu_start(struct quic_pmtu *p, u32 limit, bool ipv6)
  */
 u32 quic_pmtu_limit(struct quic_pmtu *p, u32 limit)
 {
-	if (limit >= p->limit)
+	if (limit >= p->limit) {
+		if (limit > p->limit && !p->in_flight) {
+			p->limit = limit;
+			p->eth = min(limit, p->eth_base);
+		}
 		return p->size;
+	}
 	p->limit = limit;
 	p->eth = min(p->eth, limit);
 	p->size = min(p->size, max_t(u32, limit, QUIC_PMTU_BASE));
@@ -80,5 +87,38 @@ u32 quic_pmtu_probe_done(struct quic_pmtu *p, u32 size, bool acked)
 		return p->size;
 	p->fails = 0;
 	p->probe = size > p->eth && p->eth > p->size ? p->eth : 0;
+	return p->size;
+}
+
+/**
+ * quic_pmtu_reprobe - search again (RFC 8899 5.1.1, the probe timer of a
+ *	plpmtud_probe_interval): the largest allowed size first, then the
+ *	Ethernet size, as at the start
+ * @p: state
+ */
+void quic_pmtu_reprobe(struct quic_pmtu *p)
+{
+	if (p->in_flight)
+		return;
+	p->fails = 0;
+	if (p->limit > p->size)
+		p->probe = p->limit;
+	else
+		p->probe = 0;
+}
+
+/**
+ * quic_pmtu_blackhole - packets of the current size stopped arriving
+ *	(RFC 8899 4.3): back to the base size, and search again
+ * @p: state
+ *
+ * Return: the size to use now.
+ */
+u32 quic_pmtu_blackhole(struct quic_pmtu *p)
+{
+	p->size = QUIC_PMTU_BASE;
+	p->in_flight = false;
+	p->fails = 0;
+	p->probe = p->limit > QUIC_PMTU_BASE ? p->limit : 0;
 	return p->size;
 }

@@ -24,6 +24,7 @@
  * @size: the size validated so far (acknowledged probe, or the base)
  * @fails: probes of @probe bytes lost so far (a random loss is not the
  *	answer: a size is given up after QUIC_PMTU_TRIES)
+ * @eth_base: the Ethernet size of the address family
  */
 struct quic_pmtu {
 	u32 limit;
@@ -32,6 +33,7 @@ struct quic_pmtu {
 	bool in_flight;
 	u32 size;
 	u8 fails;
+	u32 eth_base;
 };
 
 void quic_pmtu_start(struct quic_pmtu *p, u32 limit, bool ipv6);
@@ -39,5 +41,7 @@ u32 quic_pmtu_limit(struct quic_pmtu *p, u32 limit);
 u32 quic_pmtu_probe_due(const struct quic_pmtu *p);
 void quic_pmtu_probe_sent(struct quic_pmtu *p);
 u32 quic_pmtu_probe_done(struct quic_pmtu *p, u32 size, bool acked);
+void quic_pmtu_reprobe(struct quic_pmtu *p);
+u32 quic_pmtu_blackhole(struct quic_pmtu *p);
 
 #endif /* __QUIC_PMTU_H__ */

@@ -54,9 +54,9 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	struct sock *sk;
 
 	if (v == &quic_sk_list) {
-		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %-8s %-5s %-8s %s\n",
+		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %-8s %-5s %-5s %-8s %s\n",
 			   "LOCAL_ADDRESS", "TYPE", "FAMILY", "STATE", "UID",
-			   "INODE", "CC", "CWND", "SRTT");
+			   "INODE", "MSS", "CC", "CWND", "SRTT");
 		return 0;
 	}
 	qs = list_entry(v, struct quic_sock, node);
@@ -80,16 +80,18 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 		   quic_state_name(sk->sk_state),
 		   from_kuid_munged(seq_user_ns(seq), quic_sk_uid(sk)),
 		   (unsigned long long)sock_i_ino(sk));
-	/* a connection's congestion controller, window (bytes) and
-	 * smoothed RTT (us); read without the socket lock, so a snapshot
+	/* a connection's UDP payload size (the packet size search's result),
+	 * congestion controller, window (bytes) and smoothed RTT (us); read
+	 * without the socket lock, so a snapshot
 	 */
 	if (sk->sk_state == QUIC_SS_ESTABLISHING ||
 	    sk->sk_state == QUIC_SS_ESTABLISHED)
-		seq_printf(seq, "%-5s %-8u %llu\n", quic_cong_name(&qs->cong),
+		seq_printf(seq, "%-5u %-5s %-8u %llu\n", READ_ONCE(qs->mss),
+			   quic_cong_name(&qs->cong),
 			   READ_ONCE(qs->cong.window),
 			   (unsigned long long)READ_ONCE(qs->rtt.smoothed));
 	else
-		seq_puts(seq, "-     -        -\n");
+		seq_puts(seq, "-     -     -        -\n");
 	return 0;
 }
 

@@ -62,7 +62,7 @@ static void quic_close(struct sock *sk, long timeout)
 }
 
 /* the inet fields getsockname() and /proc read */
-static void quic_set_local(struct sock *sk, const union quic_addr *a)
+void quic_sock_set_local(struct sock *sk, const union quic_addr *a)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -78,7 +78,7 @@ static void quic_set_local(struct sock *sk, const union quic_addr *a)
 	inet->inet_num = ntohs(inet->inet_sport);
 }
 
-static void quic_set_peer(struct sock *sk, const union quic_addr *a)
+void quic_sock_set_peer(struct sock *sk, const union quic_addr *a)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -132,7 +132,7 @@ static int quic_do_bind(struct sock *sk, union quic_addr *a, int ifindex)
 		return PTR_ERR(us);
 	qs->udp_sk = us;
 	sk->sk_bound_dev_if = ifindex;
-	quic_set_local(sk, &us->addr);
+	quic_sock_set_local(sk, &us->addr);
 	return 0;
 }
 
@@ -212,7 +212,7 @@ static int quic_inet_connect(struct socket *sock, QUIC_SOCKADDR_ARG *uaddr,
 	err = quic_conn_connect(sk, &a);
 	if (err)
 		goto out;
-	quic_set_peer(sk, &a);
+	quic_sock_set_peer(sk, &a);
 	sk->sk_state = QUIC_SS_ESTABLISHING;
 	sock->state = SS_CONNECTING;
 out:
@@ -282,9 +282,9 @@ static int quic_accept_setup(struct sock *lsk, struct sock *sk,
 	quic_udp_sock_hold(lqs->udp_sk);
 	qs->udp_sk = lqs->udp_sk;
 	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
-	quic_set_local(sk, &req->local);
+	quic_sock_set_local(sk, &req->local);
 	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
-	quic_set_peer(sk, &req->peer);
+	quic_sock_set_peer(sk, &req->peer);
 	return quic_conn_accept(sk, req);
 }
 

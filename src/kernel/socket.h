@@ -21,6 +21,7 @@
 #include "stream.h"
 #include "cong.h"
 #include "pmtu.h"
+#include "path.h"
 
 /* Socket states, shared with TCP's numbering so that the generic inet code
  * (inet_shutdown(), inet_getname()) reads them the way it reads TCP's.
@@ -84,6 +85,7 @@ enum {
 	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
 	QUIC_F_NEW_TOKEN_SEND,	/* server: NEW_TOKEN (qs->token) to (re)send */
 	QUIC_F_KU_PREPARE,	/* old 1-RTT keys to drop (keyupdate.c) */
+	QUIC_F_PATH_FREE,	/* a tunnel socket a path left, to release */
 };
 
 /* a connection waiting on a listener for accept() */
@@ -157,6 +159,7 @@ struct quic_sock {
 	union quic_addr			dst_saddr;	/* source of @dst */
 	u64				pace_time;	/* ns, next departure */
 	struct quic_pmtu		pmtu;	/* packet size search */
+	struct quic_path		path;	/* validation, migration */
 	struct quic_crypto_retry	*retry;	/* client: Retry tag check */
 	struct work_struct		work;	/* process-context work */
 	u8				probe_pns;	/* space to probe */
@@ -205,6 +208,8 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 int quic_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 void quic_sock_free_data(struct quic_sock *qs);
+void quic_sock_set_local(struct sock *sk, const union quic_addr *a);
+void quic_sock_set_peer(struct sock *sk, const union quic_addr *a);
 
 /* the list of all QUIC sockets, for /proc/net/quic/sks */
 extern struct list_head quic_sk_list;

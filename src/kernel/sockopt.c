@@ -412,6 +412,8 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 		return quic_sock_stream_errinfo(sk, optname, optval, optlen);
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+		return quic_path_migrate(sk, optval, optlen);
 	case QUIC_SOCKOPT_KEY_UPDATE:
 		return quic_key_update_start(sk);
 	case QUIC_SOCKOPT_CONNECTION_ID: {
@@ -423,9 +425,6 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			return -EFAULT;
 		return quic_conn_cid_set(sk, &info);
 	}
-	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-		/* these act on a connection (issue 6 brings them) */
-		return -ENOTCONN;
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		return -EOPNOTSUPP;	/* get only */
 	}

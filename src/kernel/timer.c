@@ -111,6 +111,9 @@ static u64 quic_next_deadline(struct quic_sock *qs)
 	t = quic_key_update_deadline(qs);
 	if (t && (!best || t < best))
 		best = t;
+	t = quic_path_deadline(quic_sk_of(qs));
+	if (t && (!best || t < best))
+		best = t;
 	return best;
 }
 
@@ -172,8 +175,10 @@ static void quic_on_timer(struct sock *sk)
 				quic_pkt_resend(sk, sp);
 			set_bit(QUIC_F_PROBE, &qs->flags);
 			qs->probe_pns = pns;
+			quic_path_on_pto(sk);
 		}
 	}
+	quic_path_timer(sk, now);
 	quic_output(sk);
 	quic_timer_update(sk);
 }

@@ -94,3 +94,20 @@ stop_server() {
 	fi
 	srv_secs=$((SECONDS - start))
 }
+
+# veth_pair NS_A NS_B ADDR_A/LEN ADDR_B/LEN: two new network namespaces
+# joined by a veth pair (named v<pid>a in NS_A, v<pid>b in NS_B, set in
+# $veth_a/$veth_b), addresses set and links up, lo up in both. Prints what
+# failed and returns 1. The caller deletes the namespaces (ip netns del).
+veth_pair() {
+	veth_a=v$$a veth_b=v$$b
+	ip netns add "$1" && ip netns add "$2" &&
+		ip link add "$veth_a" type veth peer name "$veth_b" &&
+		ip link set "$veth_a" netns "$1" &&
+		ip link set "$veth_b" netns "$2" &&
+		ip -n "$1" addr add "$3" dev "$veth_a" &&
+		ip -n "$2" addr add "$4" dev "$veth_b" &&
+		ip -n "$1" link set "$veth_a" up &&
+		ip -n "$2" link set "$veth_b" up &&
+		ip -n "$1" link set lo up && ip -n "$2" link set lo up
+}

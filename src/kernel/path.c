@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Paths: path validation (RFC 9000 8.2), a client's active migration to a
+ * new local address and a server following its peer to a new address
+ * (RFC 9000 9, NAT rebinding), and the timing of the packet size search
+ * (RFC 8899: probes again every plpmtud_probe_interval, black holes).
+ */
+
+#include <linux/random.h>
+
+#include "conn.h"
+#include "mib.h"
+
+/* RFC 9000 8.2.4: three times the larger of the PTO and 6 * kInitialRtt */
+#define QUIC_PATH_INITIAL_RTT	333000
+
+static u64 quic_path_timeout(const struct quic_sock *qs)
+{
+	return 3 * max_t(u64, quic_rtt_pto(&qs->rtt),
+			 6 * QUIC_PATH_INITIAL_RTT);
+}
+
+/* the two addresses differ only in their port (a NAT rebinding) */
+static bool quic_addr_same_host(const union quic_addr *a,
+				const union quic_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
+	return ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
+}
+
+static bool quic_addr_eq(const union quic_addr *a, const union quic_addr *b)
+{
+	if (!quic_addr_same_host(a, b))
+		return false;
+	return a->sa.sa_family == AF_INET ? a->v4.sin_port == b->v4.sin_port :
+					    a->v6.sin6_port == b->v6.sin6_port;
+}
+
+/*
+ * A new path: new challenge data, and unless only a port changed, the
+ * congestion controller, RTT estimate and packet size start over
+ * (RFC 9000 9.4); the packet size is searched again on the new path.
+ */
+static void quic_path_start(struct sock *sk, bool local, bool reset)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	u64 now = quic_now();
+
+	get_random_bytes(pa->data, sizeof(pa->data));
+	pa->validating = true;
+	pa->local = local;
+	pa->send = true;
+	pa->resend = 0;
+	pa->deadline = now + quic_path_timeout(qs);
+	quic_route_reset(sk);
+	if (!reset)
+		return;
+	qs->mss = QUIC_MIN_DATAGRAM;
+	quic_rtt_init(&qs->rtt, qs->config.initial_smoothed_rtt,
+		      qs->remote.max_ack_delay);
+	quic_cong_init(&qs->cong, qs->config.congestion_control_algo, qs->mss);
+	quic_cong_update_pacing(&qs->cong, &qs->rtt);
+	clear_bit(QUIC_F_PMTU_STARTED, &qs->flags);
+	memset(&qs->pmtu, 0, sizeof(qs->pmtu));
+	qs->pmtu.size = QUIC_PMTU_BASE;
+	pa->pmtu_next = 0;
+}
+
+/* the peer gave us IDs we have not used: send to a new one on the new
+ * path (RFC 9000 9.5); with none, the current one stays
+ */
+static void quic_path_new_dcid(struct quic_sock *qs)
+{
+	struct quic_cid_entry *e;
+
+	list_for_each_entry(e, &qs->dcids.list, list) {
+		if (e != qs->dcids.active && e->seq > qs->dcids.active->seq) {
+			qs->dcids.active = e;
+			return;
+		}
+	}
+}
+
+/**
+ * quic_path_migrate - QUIC_SOCKOPT_CONNECTION_MIGRATION
+ * @sk: socket, locked
+ * @optval: struct sockaddr_in or sockaddr_in6, of the socket's family
+ * @optlen: its length
+ *
+ * A client moves its connection to the new local address: a tunnel socket
+ * is bound there, packets go out from it at once, and the path is
+ * validated with PATH_CHALLENGE; if it is not, the connection goes back.
+ *
+ * Return: 0; -EINVAL for a bad address; -ENOTCONN before the handshake is
+ * confirmed; -EOPNOTSUPP on a server (a preferred address is not
+ * offered); -EPERM if the peer set disable_active_migration; -EBUSY while
+ * a validation is in progress; the errno of binding the address.
+ */
+int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_udp_sock *us;
+	union quic_addr a = {};
+	unsigned int need;
+
+	need = sk->sk_family == AF_INET ? sizeof(a.v4) : sizeof(a.v6);
+	if (optlen < need)
+		return -EINVAL;
+	if (copy_from_sockptr(&a, optval, need))
+		return -EFAULT;
+	if (a.sa.sa_family != sk->sk_family)
+		return -EINVAL;
+	if (sk->sk_family == AF_INET ?
+	    ipv4_is_multicast(a.v4.sin_addr.s_addr) ||
+	    ipv4_is_lbcast(a.v4.sin_addr.s_addr) ||
+	    ipv4_is_zeronet(a.v4.sin_addr.s_addr) :
+	    ipv6_addr_is_multicast(&a.v6.sin6_addr) ||
+	    ipv6_addr_any(&a.v6.sin6_addr) ||
+	    ipv6_addr_v4mapped(&a.v6.sin6_addr))
+		return -EINVAL;
+	if (quic_is_serv(qs) || sk->sk_state == QUIC_SS_LISTENING)
+		return -EOPNOTSUPP;
+	if (test_bit(QUIC_F_TP_RECEIVED, &qs->flags) &&
+	    qs->remote.disable_active_migration)
+		return -EPERM;
+	if (!quic_is_established(sk) ||
+	    !test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) ||
+	    test_bit(QUIC_F_CLOSING, &qs->flags) ||
+	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
+		return -ENOTCONN;
+	if (qs->path.validating)
+		return -EBUSY;
+	quic_path_work(sk);	/* a tunnel socket not released yet */
+
+	us = quic_udp_sock_get(sock_net(sk), &a, sk->sk_bound_dev_if,
+			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	if (us == qs->udp_sk) {
+		quic_udp_sock_put(us);
+		return -EINVAL;	/* that is where we are */
+	}
+	qs->path.old_us = qs->udp_sk;
+	qs->path.old_laddr = qs->laddr;
+	qs->udp_sk = us;
+	qs->laddr = us->addr;
+	quic_sock_set_local(sk, &us->addr);
+	quic_path_new_dcid(qs);
+	quic_path_start(sk, true, true);
+	quic_output(sk);
+	quic_timer_update(sk);
+	return 0;
+}
+
+/* the datagram's source, compared after its packets are authenticated */
+void quic_path_rcv_addr(struct sock *sk, struct sk_buff *skb)
+{
+	union quic_addr dst;
+
+	quic_skb_addrs(skb, &quic_sk(sk)->path.rx_src, &dst);
+}
+
+/**
+ * quic_path_rcv_packet - an authentic 1-RTT packet was processed
+ * @sk: connection socket, locked
+ * @largest: it has the largest packet number received so far
+ * @len: bytes of its datagram
+ *
+ * A server whose client sends non-probing frames from a new address in
+ * its newest packet follows it there (RFC 9000 9.3): the new address gets
+ * at most three times the bytes received from it until a PATH_CHALLENGE
+ * is answered from there.
+ */
+void quic_path_rcv_packet(struct sock *sk, bool largest, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	bool nonprobe = pa->nonprobe;
+	bool port_only;
+
+	pa->nonprobe = false;
+	if (!quic_is_serv(qs) || !pa->rx_src.sa.sa_family ||
+	    quic_addr_eq(&pa->rx_src, &qs->peer))
+		return;
+	if (!largest || !nonprobe ||
+	    !test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) ||
+	    test_bit(QUIC_F_CLOSING, &qs->flags))
+		return;
+	if (!pa->validating)
+		pa->old_peer = qs->peer;
+	port_only = quic_addr_same_host(&pa->rx_src, &qs->peer);
+	qs->peer = pa->rx_src;
+	quic_sock_set_peer(sk, &qs->peer);
+	clear_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
+	qs->bytes_rcvd = len;
+	qs->bytes_sent = 0;
+	/* a response to the old path's challenge is no use on this one */
+	quic_path_start(sk, false, !port_only);
+}
+
+/* a tunnel socket the connection left: released by quic_path_work() in
+ * process context (the release sleeps; this runs in softirq too)
+ */
+static void quic_path_drop_us(struct sock *sk, struct quic_udp_sock *us)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	WARN_ON_ONCE(qs->path.dead_us);
+	qs->path.dead_us = us;
+	set_bit(QUIC_F_PATH_FREE, &qs->flags);
+	sock_hold(sk);
+	if (!schedule_work(&qs->work))
+		__sock_put(sk);
+}
+
+/* process context, socket locked */
+void quic_path_work(struct sock *sk)
+{
+	struct quic_path *pa = &quic_sk(sk)->path;
+
+	if (pa->dead_us) {
+		quic_udp_sock_put(pa->dead_us);
+		pa->dead_us = NULL;
+	}
+}
+
+/* the path is validated: the new address is ours to use */
+static void quic_path_validated(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	u8 local = pa->local;
+
+	pa->validating = false;
+	pa->send = false;
+	set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
+	if (pa->old_us) {
+		quic_path_drop_us(sk, pa->old_us);
+		pa->old_us = NULL;
+	}
+	quic_mib_inc(QUIC_MIB_PATH_VALIDATED);
+	quic_event_queue(sk, QUIC_EVENT_CONNECTION_MIGRATION, &local,
+			 sizeof(local));
+}
+
+/* the validation failed: back to the previous path (RFC 9000 9.3.2) */
+static void quic_path_failed(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+
+	pa->validating = false;
+	pa->send = false;
+	quic_mib_inc(QUIC_MIB_PATH_FAILED);
+	if (pa->local && pa->old_us) {
+		quic_path_drop_us(sk, qs->udp_sk);
+		qs->udp_sk = pa->old_us;
+		pa->old_us = NULL;
+		qs->laddr = pa->old_laddr;
+		quic_sock_set_local(sk, &qs->laddr);
+	} else if (!pa->local && pa->old_peer.sa.sa_family) {
+		qs->peer = pa->old_peer;
+		quic_sock_set_peer(sk, &qs->peer);
+	}
+	set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
+	quic_route_reset(sk);
+}
+
+/* PATH_RESPONSE: does it answer our challenge? */
+void quic_path_on_response(struct sock *sk, const u8 *data)
+{
+	struct quic_path *pa = &quic_sk(sk)->path;
+
+	if (pa->validating && !memcmp(pa->data, data, sizeof(pa->data)))
+		quic_path_validated(sk);
+}
+
+bool quic_path_send_pending(const struct sock *sk)
+{
+	const struct quic_sock *qs = quic_sk(sk);
+
+	return qs->path.send || test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+}
+
+/**
+ * quic_path_put_frames - the PATH_RESPONSE and PATH_CHALLENGE that are due
+ * @sk: connection socket, locked
+ * @p: where to write them in a 1-RTT packet
+ * @room: bytes free at @p
+ *
+ * The caller pads the datagram to 1200 bytes (RFC 9000 8.2.1) as far as
+ * the amplification limit allows.
+ *
+ * Return: bytes written, 0 if none.
+ */
+u32 quic_path_put_frames(struct sock *sk, u8 *p, u32 room)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	struct quic_frame f = {};
+	u32 used = 0;
+	int n;
+
+	if (test_bit(QUIC_F_PATH_RESPONSE, &qs->flags)) {
+		f.type = QUIC_FRAME_PATH_RESPONSE;
+		memcpy(f.path.data, qs->path_response, QUIC_PATH_DATA_LEN);
+		n = quic_frame_encode(p, room, &f);
+		if (n > 0) {
+			used += n;
+			clear_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+		}
+	}
+	if (pa->send) {
+		f.type = QUIC_FRAME_PATH_CHALLENGE;
+		memcpy(f.path.data, pa->data, QUIC_PATH_DATA_LEN);
+		n = quic_frame_encode(p + used, room - used, &f);
+		if (n > 0) {
+			used += n;
+			pa->send = false;
+			pa->resend = quic_now() + quic_rtt_pto(&qs->rtt);
+			quic_mib_inc(QUIC_MIB_PATH_CHALLENGES);
+		}
+	}
+	return used;
+}
+
+/* the next time quic_path_timer() has something to do, 0 for never */
+u64 quic_path_deadline(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	u32 ival = qs->config.plpmtud_probe_interval;
+	u64 t = 0;
+
+	if (ival && !pa->pmtu_next &&
+	    test_bit(QUIC_F_PMTU_STARTED, &qs->flags))
+		pa->pmtu_next = quic_now() + ival;
+
+	if (pa->validating)
+		t = pa->resend && pa->resend < pa->deadline ? pa->resend :
+		    pa->deadline;
+	if (qs->config.plpmtud_probe_interval && pa->pmtu_next &&
+	    (!t || pa->pmtu_next < t))
+		t = pa->pmtu_next;
+	return t;
+}
+
+/**
+ * quic_path_timer - the connection timer fired
+ * @sk: connection socket, locked
+ * @now: current time, us
+ *
+ * The challenge goes again every PTO until the validation times out; with
+ * plpmtud_probe_interval set, the packet size search runs again every
+ * interval (RFC 8899 5.1.1: a larger size may have become possible).
+ */
+void quic_path_timer(struct sock *sk, u64 now)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	u32 ival = qs->config.plpmtud_probe_interval;
+
+	if (pa->validating) {
+		if (now >= pa->deadline)
+			quic_path_failed(sk);
+		else if (pa->resend && now >= pa->resend)
+			pa->send = true;
+	}
+	if (!ival || !test_bit(QUIC_F_PMTU_STARTED, &qs->flags))
+		return;
+	if (pa->pmtu_next && now >= pa->pmtu_next) {
+		quic_pmtu_reprobe(&qs->pmtu);
+		pa->pmtu_next = now + ival;
+	}
+}
+
+/**
+ * quic_path_on_pto - a probe timeout fired
+ * @sk: connection socket, locked
+ *
+ * With DPLPMTUD on (plpmtud_probe_interval set), two probe timeouts in a
+ * row while packets are larger than the base size look like a black hole
+ * (RFC 8899 4.3, a smaller MTU on the path that sends no ICMP, or drops
+ * it): packets go back to 1200 bytes and the search starts again.
+ */
+void quic_path_on_pto(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (!qs->config.plpmtud_probe_interval || qs->pto_count < 2 ||
+	    qs->pmtu.size <= QUIC_PMTU_BASE ||
+	    !test_bit(QUIC_F_PMTU_STARTED, &qs->flags))
+		return;
+	quic_pmtu_blackhole(&qs->pmtu);
+	quic_mib_inc(QUIC_MIB_PMTU_BLACKHOLE);
+}
+
+/* the socket goes away: the tunnel socket it left */
+void quic_path_free(struct sock *sk)
+{
+	struct quic_path *pa = &quic_sk(sk)->path;
+
+	if (pa->old_us) {
+		quic_udp_sock_put(pa->old_us);
+		pa->old_us = NULL;
+	}
+	quic_path_work(sk);
+	pa->validating = false;
+}

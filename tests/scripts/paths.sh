@@ -1,0 +1,188 @@
+#!/bin/bash
+# Paths between two namespaces joined by a veth pair (tests/bin/path_peer,
+# one stream whose every byte the server checks):
+#
+#   paths_migration_veth   the client moves to a second address mid-transfer
+#                          (QUIC_SOCKOPT_CONNECTION_MIGRATION): both sides
+#                          get QUIC_EVENT_CONNECTION_MIGRATION (client
+#                          local=1, server local=0), the server's peer is the
+#                          new address, the data is intact
+#   paths_rebinding        a NAT in front of the client changes its address
+#                          mid-transfer (tc act_nat on the client's egress):
+#                          the server validates the new address, follows it
+#                          (event local=0, getpeername) and the data is intact
+#   paths_pmtu_9000        with plpmtud_probe_interval set, MTU 9000 on both
+#                          ends: the packet size (MSS in /proc/net/quic/sks)
+#                          reaches 8972
+#   paths_pmtu_down        after "ip link set mtu 1500" on both ends the size
+#                          follows the route down to 1472 or less
+#   paths_pmtu_data        the 8 MiB of that connection arrive intact
+#
+# Run by tests/run.sh from tests/ as root, with the module loaded.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. lib/common.sh
+peer=$PWD/bin/path_peer
+snmp=/proc/net/quic/snmp
+ns_s=quic-pa-s$$
+ns_c=quic-pa-c$$
+failed=0
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failed=1; }
+counter() { awk -v n="$1" '$1 == n { print $2 }' "$snmp"; }
+
+setup_tmp
+cleanup_post() {
+	ip netns del "$ns_s" 2>/dev/null
+	ip netns del "$ns_c" 2>/dev/null
+}
+
+for t in "$peer" "$snmp"; do
+	[ -e "$t" ] || { echo "FAIL paths_setup: $t missing"; exit 1; }
+done
+if ! veth_pair "$ns_s" "$ns_c" 10.9.4.1/24 10.9.4.2/24 2>"$tmp/veth.err"; then
+	echo "FAIL paths_setup: veth pair: $(last "$tmp/veth.err")"
+	exit 1
+fi
+vs=$veth_a vc=$veth_b
+printf 'test:%s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$tmp/psk"
+S="ip netns exec $ns_s"
+C="ip netns exec $ns_c"
+
+# mss NS: the packet size of the namespace's one connection
+mss() {
+	ip netns exec "$1" awk 'NR > 1 && $4 == "ESTABLISHED" { print $7; exit }' \
+		/proc/net/quic/sks
+}
+
+# wait_mss NS OP VALUE SECONDS: until the size compares (-ge/-le) to VALUE
+wait_mss() {
+	local i m
+	for ((i = 0; i < $4 * 10; i++)); do
+		m=$(mss "$1")
+		[ -n "$m" ] && [ "$m" "$2" "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_line FILE REGEX SECONDS
+wait_line() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -q "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start NAME CLIENT-ARGS...: a server in ns_s and a client in ns_c
+start() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2086
+	if ! start_server "$tmp/$name.srv" timeout 90 $S "$peer" server 10.9.4.1 0 "$tmp/psk"; then
+		fail "$name" "server: $(last "$tmp/$name.srv")"
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	timeout 90 $C "$peer" client 10.9.4.1 "$srv_port" "$tmp/psk" "$@" \
+		>"$tmp/$name.cli" 2>&1 &
+	cli_pid=$!
+	pids="$pids $cli_pid"
+}
+
+# finish NAME: waits for both; 0 if the server read every byte
+finish() {
+	wait "$cli_pid"
+	cli_rc=$?
+	stop_server 30
+	grep -q "^ok $2\$" "$tmp/$1.srv"
+}
+
+# --- client migration between two namespaces
+ip -n "$ns_c" addr add 10.9.4.4/24 dev "$vc"
+[ -n "${PATHS_ONLY:-}" ] && [ "$PATHS_ONLY" != migration ] ||
+if start paths_migration_veth 4194304 --migrate 2097152 10.9.4.4; then
+	finish paths_migration_veth 4194304
+	ok=$?
+	if [ $ok -eq 0 ] && grep -q '^event migration local=0$' "$tmp/paths_migration_veth.srv" &&
+		grep -q '^event migration local=1$' "$tmp/paths_migration_veth.cli" &&
+		grep -q '^peer 10\.9\.4\.4:' "$tmp/paths_migration_veth.srv"; then
+		pass paths_migration_veth
+	else
+		fail paths_migration_veth "server: $(last "$tmp/paths_migration_veth.srv" 4); client: $(last "$tmp/paths_migration_veth.cli" 4)"
+	fi
+fi
+
+# --- NAT rebinding: the client's packets leave as 10.9.4.3 from mid-transfer
+modprobe act_nat 2>/dev/null
+modprobe cls_matchall 2>/dev/null
+if [ -n "${PATHS_ONLY:-}" ] && [ "$PATHS_ONLY" != rebinding ]; then
+	:
+elif ! err=$(ip -n "$ns_c" addr add 10.9.4.3/24 dev "$vc" 2>&1 &&
+	tc -n "$ns_c" qdisc add dev "$vc" clsact 2>&1); then
+	echo "SKIP paths_rebinding: $err"
+elif start paths_rebinding 4194304 --pause 1048576 "$tmp"; then
+	v0=$(counter QuicPathValidated)
+	if wait_line "$tmp/paths_rebinding.cli" '^paused' 30; then
+		err=$(tc -n "$ns_c" filter add dev "$vc" egress matchall \
+			action nat egress 10.9.4.2/32 10.9.4.3 2>&1) ||
+			echo "INFO paths_rebinding: tc nat: $err"
+	fi
+	touch "$tmp/go.1048576"
+	finish paths_rebinding 4194304
+	ok=$?
+	v=$(( $(counter QuicPathValidated) - v0 ))
+	if [ -n "${err:-}" ]; then
+		echo "SKIP paths_rebinding: tc act_nat: $(echo "$err" | head -n 1)"
+	elif [ $ok -eq 0 ] && grep -q '^event migration local=0$' "$tmp/paths_rebinding.srv" &&
+		grep -q '^peer 10\.9\.4\.3:' "$tmp/paths_rebinding.srv" && [ "$v" -ge 1 ]; then
+		pass paths_rebinding
+	else
+		fail paths_rebinding "validated $v; server: $(last "$tmp/paths_rebinding.srv" 4); client: $(last "$tmp/paths_rebinding.cli" 4)"
+	fi
+	tc -n "$ns_c" filter del dev "$vc" egress 2>/dev/null
+fi
+err=
+
+# --- DPLPMTUD
+ip -n "$ns_s" link set "$vs" mtu 9000
+ip -n "$ns_c" link set "$vc" mtu 9000
+M=1048576
+if start paths_pmtu 8388608 --pmtu-interval 5000000 --pause $M "$tmp" \
+	--pause $((2 * M)) "$tmp" --pause $((4 * M)) "$tmp" --pause $((6 * M)) "$tmp"; then
+	c=$tmp/paths_pmtu.cli
+	wait_line "$c" "^paused $M" 30
+	if wait_mss "$ns_c" -ge 8900 10; then
+		pass paths_pmtu_9000
+	else
+		fail paths_pmtu_9000 "MSS $(mss "$ns_c"), expected 8972"
+	fi
+	ip -n "$ns_s" link set "$vs" mtu 1500
+	ip -n "$ns_c" link set "$vc" mtu 1500
+	( while sleep 1; do
+		echo "$SECONDS c[$(ip netns exec "$ns_c" tail -n +2 /proc/net/quic/sks | tr -s ' ' | tr '\n' ' ')] s[$(ip netns exec "$ns_s" tail -n +2 /proc/net/quic/sks | tr -s ' ' | tr '\n' ' ')] $(grep -E 'Sent|Rcvd|Lost|Black' "$snmp" | tr '\n' ' ')"
+	done >"$tmp/trace" ) &
+	pids="$pids $!"
+	touch "$tmp/go.$M"
+	wait_line "$c" "^paused $((2 * M))" 30
+	if wait_mss "$ns_c" -le 1472 10 && wait_mss "$ns_c" -ge 1200 1; then
+		pass paths_pmtu_down
+	else
+		fail paths_pmtu_down "MSS $(mss "$ns_c") after mtu 1500, expected 1200..1472"
+	fi
+	# not in the suite yet: the size coming back up at the next periodic
+	# probe, and the black hole fallback (a connection whose MTU went
+	# down and up again stalled in the VM; see the branch's report)
+	touch "$tmp/go.$((2 * M))"
+	touch "$tmp/go.$((4 * M))" "$tmp/go.$((6 * M))"
+	if finish paths_pmtu 8388608; then
+		pass paths_pmtu_data
+	else
+		echo "INFO paths_pmtu_trace: $(tail -n 25 "$tmp/trace" | tr '\n' '#')"
+		fail paths_pmtu_data "server: $(last "$tmp/paths_pmtu.srv" 4); client: $(last "$c" 4)"
+	fi
+fi
+exit "$failed"
