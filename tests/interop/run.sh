@@ -139,6 +139,8 @@ fi
 for ns in "$ns_s" "$ns_c"; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
 done
+# (background processes are started with "ip netns exec" itself, not these
+# functions: $! of a backgrounded function is a subshell, not the process)
 S() { ip netns exec "$ns_s" "$@"; }
 C() { ip netns exec "$ns_c" "$@"; }
 netem() { netem_both "$ns_s" "$veth_s" "$ns_c" "$veth_c" "$1"; }
@@ -193,19 +195,24 @@ start_srv() {
 		esac
 	done
 	srv_log=$out/server.log
+	# the server of the cell before must be gone
+	for _ in $(seq 50); do
+		[ -z "$(S ss -Haun "sport = :$port" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
 	case "$row" in
 	server-*)
-		S timeout "$secs" "$h3srv" --addr "$addr_s" --port "$port" --cert "$c" \
+		ip netns exec "$ns_s" timeout "$secs" "$h3srv" --addr "$addr_s" --port "$port" --cert "$c" \
 			--key "$key" --dir "$docs" --count "$count" ${retry:+--retry} \
 			>"$srv_log" 2>&1 &
 		;;
 	client-ngtcp2)
-		S timeout "$secs" gtlsserver --no-quic-dump --no-http-dump -d "$docs" \
-			${retry:+-V} ${chacha:+--ciphers=TLS_CHACHA20_POLY1305_SHA256} \
+		ip netns exec "$ns_s" timeout "$secs" gtlsserver -q --no-quic-dump --no-http-dump -d "$docs" \
+			${retry:+-V} ${chacha:+--ciphers=+CHACHA20-POLY1305} \
 			"$addr_s" "$port" "$key" "$c" >"$srv_log" 2>&1 &
 		;;
 	client-aioquic)
-		S timeout "$secs" "${aioq[@]}" server --addr "$addr_s" --port "$port" \
+		ip netns exec "$ns_s" timeout "$secs" "${aioq[@]}" server --addr "$addr_s" --port "$port" \
 			--cert "$c" --key "$key" --dir "$docs" --count "$count" \
 			${retry:+--retry} ${chacha:+--chacha20} >"$srv_log" 2>&1 &
 		;;
@@ -253,10 +260,10 @@ fetch() {
 	for f in "$@"; do urls+=("https://localhost:$port/$f"); done
 	case "$row" in
 	server-ngtcp2)
-		local go=(--no-quic-dump --no-http-dump --handshake-timeout=$((secs - 2))s
+		local go=(-q --no-quic-dump --no-http-dump --handshake-timeout=$((secs - 2))s
 			--timeout=$((secs - 2))s --exit-on-all-streams-close --download "$out/dl")
-		[ -n "$v2" ] && go+=(-v "$V2HEX")
-		[ -n "$chacha" ] && go+=(--ciphers=TLS_CHACHA20_POLY1305_SHA256)
+		[ -n "$v2" ] && go+=(-v "0x$V2HEX")
+		[ -n "$chacha" ] && go+=(--ciphers=+CHACHA20-POLY1305)
 		[ -n "$ku" ] && go+=(--key-update=100ms)
 		[ -n "$session" ] && go+=(--session-file="$session" --tp-file="$session.tp")
 		[ -n "$deaf" ] && go+=(-r 1)
@@ -325,7 +332,7 @@ logs() {
 # sniff_start OUT / sniff_stop: tests/interop/sniff.py on the server's veth
 sniff_start() {
 	sniff_out=$1/sniff
-	S python3 "$tests/interop/sniff.py" "$veth_s" "$addr_s" "$port" "$sniff_out" &
+	ip netns exec "$ns_s" python3 "$tests/interop/sniff.py" "$veth_s" "$addr_s" "$port" "$sniff_out" &
 	sniff_pid=$!
 	pids="$pids $sniff_pid"
 	for _ in $(seq 100); do [ -f "$sniff_out.ready" ] && return 0; sleep 0.1; done

@@ -74,7 +74,8 @@ def done(*_):
 
 signal.signal(signal.SIGTERM, done)
 signal.signal(signal.SIGINT, done)
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+# ETH_P_ALL: a socket for one protocol does not see the outgoing packets
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
 s.bind((iface, 0))
 sip = socket.inet_aton(server_ip)
@@ -84,6 +85,8 @@ while True:
     try:
         f = s.recv(65600)
     except InterruptedError:
+        continue
+    if f[12:14] != b"\x08\x00":
         continue
     ip = f[14:]
     if len(ip) < 28 or ip[9] != 17:
