@@ -286,7 +286,7 @@ fetch() {
 	server-curl)
 		curl_args=(--http3-only --cacert "$ca" --resolve "localhost:$port:$addr_s"
 			--silent --show-error --fail --max-time $((secs - 2)) --parallel
-			--parallel-immediate --parallel-max 50)
+			--parallel-max 50)
 		[ -n "$chacha" ] && curl_args+=(--tls13-ciphers TLS_CHACHA20_POLY1305_SHA256)
 		for f in "$@"; do curl_args+=(-o "$out/dl/$f" "${urls[$((i++))]}"); done
 		C timeout "$secs" curl "${curl_args[@]}" >"$cli_log" 2>&1
@@ -360,6 +360,16 @@ simple() {
 	else
 		res=PASS
 	fi
+	# our server logs "ADDR:PORT GET /path -> ..." per request: every
+	# file must have come over the one connection
+	local conns
+	case "$row" in
+	server-*)
+		conns=$(grep -oE '^[0-9.]+:[0-9]+ GET ' "$srv_log" | sort -u | wc -l)
+		if [ "$res" = PASS ] && [ "$conns" != 1 ]; then
+			res=FAIL why="the files came over $conns connections, not one"
+		fi ;;
+	esac
 }
 
 # --- the cases: case_NAME ROW OUT sets res (PASS|FAIL|UNSUPPORTED) and why ----------
