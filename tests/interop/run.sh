@@ -21,6 +21,11 @@
 # the same Markdown for 'make interop' (tools/vm/vm.sh) to pick up.
 #
 #   tests/interop/run.sh [--md FILE] [--rows REGEX] [--cases REGEX]
+#                        [--budget SECONDS]
+#
+# --budget: cells that would start after SECONDS print "SKIP ...: out of
+# the time budget" (the suite runs the matrix with a budget, so that its
+# own time limit for a script never cuts the matrix off without a result).
 #
 # Run as root with the module loaded (tests/run.sh runs it through
 # tests/scripts/interop.sh; 'make interop' boots a guest for it alone).
@@ -33,13 +38,14 @@ export PATH=$PATH:/usr/sbin:/sbin
 h3srv=$tree/tools/h3/quic-h3-server
 h3cli=$tree/tools/h3/quic-h3-client
 aioq=(python3 "$tests/interop/aioquic_h3.py")
-md_out= rows_re=. cases_re=.
+md_out= rows_re=. cases_re=. budget=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--md) md_out=$2; shift 2 ;;
 	--rows) rows_re=$2; shift 2 ;;
 	--cases) cases_re=$2; shift 2 ;;
-	*) echo "usage: $0 [--md FILE] [--rows REGEX] [--cases REGEX]" >&2; exit 2 ;;
+	--budget) budget=$2; shift 2 ;;
+	*) echo "usage: $0 [--md FILE] [--rows REGEX] [--cases REGEX] [--budget S]" >&2; exit 2 ;;
 	esac
 done
 
@@ -652,6 +658,10 @@ for row in $ROWS; do
 		fi
 		if [ -n "${PENDING[$c]:-}" ]; then
 			emit "$row" "$c" pending "${PENDING[$c]}"
+			continue
+		fi
+		if [ "$budget" -gt 0 ] && [ "$SECONDS" -ge "$budget" ]; then
+			emit "$row" "$c" SKIP "out of the time budget (--budget $budget s)"
 			continue
 		fi
 		out=$tmp/$row-$c
