@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-ROWS="server-ngtcp2 client-ngtcp2 server-aioquic client-aioquic server-curl"
+ROWS="server-ngtcp2 client-ngtcp2 server-curl server-aioquic client-aioquic"	# Python (slow) last
 CASES="handshake transfer multiplexing retry resumption zerortt chacha20 keyupdate v2 ecn
 transferloss handshakeloss blackhole amplificationlimit rebind-port rebind-addr
 connectionmigration"
