@@ -38,7 +38,7 @@ export PATH=$PATH:/usr/sbin:/sbin
 h3srv=$tree/tools/h3/quic-h3-server
 h3cli=$tree/tools/h3/quic-h3-client
 aioq=(python3 "$tests/interop/aioquic_h3.py")
-md_out= rows_re=. cases_re=. budget=0
+md_out='' rows_re=. cases_re=. budget=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--md) md_out=$2; shift 2 ;;
@@ -188,7 +188,7 @@ done
 # retry, chacha20, bigcert, count=N. Returns 1 (why in $why) if it did not
 # come up.
 start_srv() {
-	local row=$1 out=$2 secs=$3 o c=$cert count=1 retry= chacha= _
+	local row=$1 out=$2 secs=$3 o c=$cert count=1 retry='' chacha='' _
 	shift 3
 	for o in "$@"; do
 		case "$o" in
@@ -246,7 +246,7 @@ stop_srv() {
 # chacha20, keyupdate, session=FILE, zerortt, deaf, ...; sets $rc and
 # $cli_log. check_files OUT FILE... then says what is missing or wrong.
 fetch() {
-	local row=$1 out=$2 secs=$3 opts=$4 o v2= chacha= ku= session= zrtt= deaf= f
+	local row=$1 out=$2 secs=$3 opts=$4 o v2='' chacha='' ku='' session='' zrtt='' deaf='' f
 	local urls=() curl_args=() i=0
 	shift 4
 	for o in $opts; do
@@ -514,7 +514,7 @@ case_blackhole() {
 # (it ignores what it receives: only Initials arrive at the server), that
 # runs first; then a download with the big certificate must complete.
 case_amplificationlimit() {
-	local row=$1 out=$2 r1= r2 sb
+	local row=$1 out=$2 r1='' r2 sb
 	case "$row" in
 	server-ngtcp2|server-aioquic)
 		mkdir -p "$out/deaf"

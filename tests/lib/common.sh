@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034 # srv_* are set for the scripts that source this
+# shellcheck shell=bash disable=SC2034 # srv_*, netns_err are set for the scripts that source this
 # Helpers shared by the scripts of tests/scripts/ (sourced after they cd to
 # tests/): a temporary directory with background processes killed on exit,
 # starting and stopping a server that prints "listening on PORT", test
