@@ -11,7 +11,7 @@ KERNEL ?= 6.12
 export VERSION KVER KDIR PREFIX DESTDIR
 
 .PHONY: all module lib tests install uninstall module-install deps unit check \
-	vmcheck demo pkgcheck clean distclean checkpatch
+	vmcheck demo interop pkgcheck clean distclean checkpatch
 
 all: module lib
 
@@ -67,6 +67,11 @@ vmcheck:
 
 demo:
 	tools/vm/vm.sh demo $(KERNEL)
+
+# the interop matrix (tests/interop/run.sh) in one guest per kernel:
+# KERNEL=6.12|7.3|all; writes docs/interop.md
+interop:
+	tools/vm/vm.sh interop $(KERNEL)
 
 # the deb packages in VM guests: install, DKMS build, kernel upgrade to 7.3
 # and reboot (on 6.12), removal (tests/packaging/vm-install.sh)

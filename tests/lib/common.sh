@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034 # srv_* are set for the scripts that source this
+# shellcheck shell=bash disable=SC2034 # srv_*, netns_err are set for the scripts that source this
 # Helpers shared by the scripts of tests/scripts/ (sourced after they cd to
 # tests/): a temporary directory with background processes killed on exit,
 # starting and stopping a server that prints "listening on PORT", test
@@ -110,4 +110,51 @@ veth_pair() {
 		ip -n "$1" link set "$veth_a" up &&
 		ip -n "$2" link set "$veth_b" up &&
 		ip -n "$1" link set lo up && ip -n "$2" link set lo up
+}
+
+# netns_pair NS_S NS_C VETH_S VETH_C ADDR_S ADDR_C: two network namespaces
+# joined by a veth pair, ADDR_S/24 on VETH_S in NS_S and ADDR_C/24 on VETH_C
+# in NS_C, both up with their loopback. On failure returns 1 with the error
+# in $netns_err (netns_err starts "netns:" when namespaces cannot be made at
+# all: the callers SKIP then). netns_del removes both namespaces (and with
+# them the veth pair); setup_tmp's cleanup does not, so call it from
+# cleanup_post.
+netns_pair() {
+	netns_err=
+	if ! netns_err=$(ip netns add "$1" 2>&1 && ip netns add "$2" 2>&1); then
+		netns_err="netns: cannot create network namespaces: $netns_err"
+		return 1
+	fi
+	netns_err=$({
+		ip link add "$3" type veth peer name "$4" &&
+			ip link set "$3" netns "$1" &&
+			ip link set "$4" netns "$2" &&
+			ip -n "$1" addr add "$5/24" dev "$3" &&
+			ip -n "$2" addr add "$6/24" dev "$4" &&
+			ip -n "$1" link set "$3" up &&
+			ip -n "$2" link set "$4" up &&
+			ip -n "$1" link set lo up &&
+			ip -n "$2" link set lo up
+	} 2>&1) || { netns_err="veth pair between two namespaces: $netns_err"; return 1; }
+}
+
+# netns_del NS...: removes the namespaces (errors ignored)
+netns_del() {
+	local ns
+	for ns in "$@"; do ip netns del "$ns" 2>/dev/null; done
+	return 0
+}
+
+# netem_both NS_S VETH_S NS_C VETH_C "ARGS": the same netem qdisc on both
+# ends of the pair ("" removes it); loads sch_netem first
+netem_both() {
+	if [ -z "$5" ]; then
+		ip netns exec "$1" tc qdisc del dev "$2" root 2>/dev/null
+		ip netns exec "$3" tc qdisc del dev "$4" root 2>/dev/null
+		return 0
+	fi
+	modprobe sch_netem 2>/dev/null
+	# shellcheck disable=SC2086
+	ip netns exec "$1" tc qdisc replace dev "$2" root netem $5 &&
+		ip netns exec "$3" tc qdisc replace dev "$4" root netem $5
 }

@@ -36,10 +36,7 @@ done
 . lib/common.sh
 setup_tmp
 # shellcheck disable=SC2317 # called by cleanup
-cleanup_post() {
-	ip netns del "$ns_s" 2>/dev/null
-	ip netns del "$ns_c" 2>/dev/null
-}
+cleanup_post() { netns_del "$ns_s" "$ns_c"; }
 
 skip_all() {
 	local c
@@ -49,21 +46,11 @@ skip_all() {
 	exit 0
 }
 
-if ! err=$(ip netns add "$ns_s" 2>&1 && ip netns add "$ns_c" 2>&1); then
-	skip_all "cannot create network namespaces: $err"
-fi
-if ! err=$({
-	ip link add "$veth_s" type veth peer name "$veth_c" &&
-		ip link set "$veth_s" netns "$ns_s" &&
-		ip link set "$veth_c" netns "$ns_c" &&
-		ip -n "$ns_s" addr add 10.9.0.1/24 dev "$veth_s" &&
-		ip -n "$ns_c" addr add 10.9.0.2/24 dev "$veth_c" &&
-		ip -n "$ns_s" link set "$veth_s" up &&
-		ip -n "$ns_c" link set "$veth_c" up &&
-		ip -n "$ns_s" link set lo up &&
-		ip -n "$ns_c" link set lo up
-} 2>&1); then
-	echo "FAIL handshake_netem_setup: veth pair between two namespaces: $err"
+if ! netns_pair "$ns_s" "$ns_c" "$veth_s" "$veth_c" 10.9.0.1 10.9.0.2; then
+	case "$netns_err" in
+	netns:*) skip_all "${netns_err#netns: }" ;;
+	esac
+	echo "FAIL handshake_netem_setup: $netns_err"
 	exit 1
 fi
 
@@ -71,16 +58,7 @@ make_certs handshake_netem
 psk=$tmp/pki/psk.txt
 
 # netem "ARGS": the same netem qdisc on both ends ("" removes it)
-netem() {
-	if [ -z "$1" ]; then
-		ip netns exec "$ns_s" tc qdisc del dev "$veth_s" root 2>/dev/null
-		ip netns exec "$ns_c" tc qdisc del dev "$veth_c" root 2>/dev/null
-		return 0
-	fi
-	# shellcheck disable=SC2086
-	ip netns exec "$ns_s" tc qdisc replace dev "$veth_s" root netem $1 &&
-		ip netns exec "$ns_c" tc qdisc replace dev "$veth_c" root netem $1
-}
+netem() { netem_both "$ns_s" "$veth_s" "$ns_c" "$veth_c" "$1"; }
 
 # run_case CASE SECONDS: handshake + echo from the client namespace to the
 # server namespace, all within SECONDS
@@ -135,7 +113,6 @@ run_case() {
 
 run_case netns_veth 30
 
-modprobe sch_netem 2>/dev/null
 if ! err=$(netem "delay 100ms" 2>&1); then
 	echo "SKIP handshake_netem_delay: sch_netem cannot be used: $(echo "$err" | head -n 1)"
 	echo "SKIP handshake_netem_loss_delay: sch_netem cannot be used"

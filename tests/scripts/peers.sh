@@ -15,3 +15,10 @@ if python3 -c 'import aioquic' 2>/dev/null; then
 else
 	echo "SKIP peer_python3-aioquic: not packaged for ${VERSION_CODENAME:-this release}"
 fi
+# curl --http3-only is a peer of the interop matrix only if it has HTTP/3
+# (Debian's curl has it from trixie on; bookworm's 7.88 does not)
+if command -v curl >/dev/null 2>&1 && curl --version | grep -q '^Features:.* HTTP3'; then
+	echo "PASS peer_curl_http3"
+else
+	echo "SKIP peer_curl_http3: $(curl --version 2>/dev/null | head -n 1 | cut -d' ' -f1-2) of ${VERSION_CODENAME:-this release} has no HTTP/3"
+fi

@@ -34,14 +34,15 @@ if [ ! -x "$perf" ]; then
 	exit 1
 fi
 
+# shellcheck source=../lib/common.sh
+. lib/common.sh	# netns_pair, netns_del, netem_both
 tmp=$(mktemp -d) || exit 1
 srv_pid=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	wait 2>/dev/null
-	ip netns del "$ns_s" 2>/dev/null
-	ip netns del "$ns_c" 2>/dev/null
+	netns_del "$ns_s" "$ns_c"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -54,21 +55,11 @@ skip_all() {
 }
 last() { tail -n "${2:-3}" "$1" 2>/dev/null | tr '\n' '|' | sed 's/|$//'; }
 
-if ! err=$(ip netns add "$ns_s" 2>&1 && ip netns add "$ns_c" 2>&1); then
-	skip_all "cannot create network namespaces: $err"
-fi
-if ! err=$({
-	ip link add "$veth_s" type veth peer name "$veth_c" &&
-		ip link set "$veth_s" netns "$ns_s" &&
-		ip link set "$veth_c" netns "$ns_c" &&
-		ip -n "$ns_s" addr add 10.9.1.1/24 dev "$veth_s" &&
-		ip -n "$ns_c" addr add 10.9.1.2/24 dev "$veth_c" &&
-		ip -n "$ns_s" link set "$veth_s" up &&
-		ip -n "$ns_c" link set "$veth_c" up &&
-		ip -n "$ns_s" link set lo up &&
-		ip -n "$ns_c" link set lo up
-} 2>&1); then
-	echo "FAIL transfer_netem_setup: veth pair between two namespaces: $err"
+if ! netns_pair "$ns_s" "$ns_c" "$veth_s" "$veth_c" 10.9.1.1 10.9.1.2; then
+	case "$netns_err" in
+	netns:*) skip_all "${netns_err#netns: }" ;;
+	esac
+	echo "FAIL transfer_netem_setup: $netns_err"
 	exit 1
 fi
 modprobe sch_netem 2>/dev/null
@@ -92,11 +83,7 @@ if ! grep -q '^listening' "$tmp/server.log"; then
 fi
 
 # netem "ARGS": the same qdisc on both ends
-netem() {
-	# shellcheck disable=SC2086
-	ip netns exec "$ns_s" tc qdisc replace dev "$veth_s" root netem $1 &&
-		ip netns exec "$ns_c" tc qdisc replace dev "$veth_c" root netem $1
-}
+netem() { netem_both "$ns_s" "$veth_s" "$ns_c" "$veth_c" "$1"; }
 
 # run CASE "NETEM" SIZE LIMIT [STALL]: one verified transfer of SIZE under
 # NETEM, at most LIMIT seconds, at most STALL (default 20) without progress

@@ -28,13 +28,14 @@ veth_s=qft$$s
 veth_c=qft$$c
 failed=0
 
+# shellcheck source=../lib/common.sh
+. lib/common.sh	# netns_pair, netns_del
 tmp=$(mktemp -d) || exit 1
 pids=
 cleanup() {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 	wait 2>/dev/null
-	ip netns del "$ns_s" 2>/dev/null
-	ip netns del "$ns_c" 2>/dev/null
+	netns_del "$ns_s" "$ns_c"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -90,18 +91,8 @@ else
 fi
 
 # --- two namespaces: GSO batches and CE marks
-if ! err=$({
-	ip netns add "$ns_s" && ip netns add "$ns_c" &&
-		ip link add "$veth_s" type veth peer name "$veth_c" &&
-		ip link set "$veth_s" netns "$ns_s" &&
-		ip link set "$veth_c" netns "$ns_c" &&
-		ip -n "$ns_s" addr add 10.9.2.1/24 dev "$veth_s" &&
-		ip -n "$ns_c" addr add 10.9.2.2/24 dev "$veth_c" &&
-		ip -n "$ns_s" link set "$veth_s" up &&
-		ip -n "$ns_c" link set "$veth_c" up &&
-		ip -n "$ns_s" link set lo up && ip -n "$ns_c" link set lo up
-} 2>&1); then
-	fail feature_gso_veth "veth pair between two namespaces: $err"
+if ! netns_pair "$ns_s" "$ns_c" "$veth_s" "$veth_c" 10.9.2.1 10.9.2.2; then
+	fail feature_gso_veth "$netns_err"
 	exit 1
 fi
 modprobe sch_netem 2>/dev/null

@@ -5,7 +5,7 @@
  * own, libnghttp3 for HTTP/3). GETs every URL over one connection and prints
  * "GET /path -> STATUS BYTES sha256=HEX" for each.
  *
- *   quic-h3-client [--ca FILE | --insecure] [--sni NAME] [-o FILE]... URL...
+ *   quic-h3-client [--ca FILE | --insecure] [--sni NAME] [--v2] [-o FILE]... URL...
  */
 
 #include <errno.h>
@@ -58,13 +58,14 @@ static FILE *report;	/* where the per-URL lines go */
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [--ca FILE | --insecure] [--sni NAME] [-o FILE]... URL...\n"
+		"usage: %s [--ca FILE | --insecure] [--sni NAME] [--v2] [-o FILE]... URL...\n"
 		"  URL          https://HOST[:PORT]/PATH; HOST may be an IPv4 or [IPv6] literal;\n"
 		"               every URL must name the same server (one connection)\n"
 		"  --ca FILE    verify the server against the CA certificates in FILE\n"
 		"               (default: the system trust store)\n"
 		"  --insecure   do not verify the server certificate\n"
 		"  --sni NAME   send NAME as TLS SNI and verify the certificate for it\n"
+		"  --v2         QUIC version 2 (RFC 9369) instead of version 1\n"
 		"  -o FILE      write the body of the next URL to FILE ('-': stdout; the\n"
 		"               status lines then go to stderr); bodies without -o are\n"
 		"               only counted and hashed\n"
@@ -456,6 +457,7 @@ int main(int argc, char **argv)
 		{ "insecure", no_argument, NULL, 'k' },
 		{ "sni", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "v2", no_argument, NULL, '2' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -491,6 +493,9 @@ int main(int argc, char **argv)
 			if (!*optarg)
 				return usage_error("%s", "--sni wants a name");
 			opt_sni = optarg;
+			break;
+		case '2':
+			h3_quic_version = QUIC_VERSION_V2;
 			break;
 		case 'o':
 			outs[nouts++] = optarg;

@@ -160,11 +160,33 @@ const char *h3_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 	return buf;
 }
 
+uint32_t h3_quic_version;	/* 0: the module's default (v1) */
+bool h3_quic_retry;		/* servers: validate addresses with Retry */
+
 int h3_quic_socket(int family)
 {
 	int fd = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
+	struct quic_config cfg;
+	socklen_t len = sizeof(cfg);
+	int err;
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	if (!h3_quic_version && !h3_quic_retry)
+		return fd;
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len))
+		goto fail;
+	if (h3_quic_version)
+		cfg.version = h3_quic_version;
+	if (h3_quic_retry)
+		cfg.validate_peer_address = 1;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)))
+		goto fail;
+	return fd;
+fail:
+	err = errno;
+	close(fd);
+	return -err;
 }
 
 void h3_socket_failed(int err)

@@ -55,6 +55,11 @@ bool h3_is_ip_literal(const char *host);
 const char *h3_addr_str(const struct sockaddr *sa, char *buf, size_t len);
 
 /* socket(family, SOCK_DGRAM, IPPROTO_QUIC); -errno on failure. */
+/* QUIC_SOCKOPT_CONFIG h3_quic_socket() applies: version (0: default) and
+ * validate_peer_address (Retry)
+ */
+extern uint32_t h3_quic_version;
+extern bool h3_quic_retry;
 int h3_quic_socket(int family);
 /* The message for socket() failing with @err: "QUIC is not available: load
  * the quic module" for EPROTONOSUPPORT/EAFNOSUPPORT.

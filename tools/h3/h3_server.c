@@ -6,6 +6,7 @@
  * one child process per connection.
  *
  *   quic-h3-server --addr A --port P --cert F --key F --dir DIR [--count N]
+ *                  [--retry]
  */
 
 #include <arpa/inet.h>
@@ -59,12 +60,14 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s --addr A --port P --cert FILE --key FILE --dir DIR [--count N]\n"
+		"       [--retry]\n"
 		"  --addr A    IPv4 or IPv6 address to listen on (default 0.0.0.0)\n"
 		"  --port P    UDP port; 0 picks one and prints \"listening on PORT\"\n"
 		"  --cert F    certificate chain (PEM or DER)\n"
 		"  --key F     private key (PEM or DER)\n"
 		"  --dir DIR   serve the regular files under DIR (GET and HEAD)\n"
-		"  --count N   exit after N connections were served (default: run forever)\n",
+		"  --count N   exit after N connections were served (default: run forever)\n"
+		"  --retry     validate client addresses with a Retry packet first\n",
 		h3_prog);
 }
 
@@ -524,6 +527,7 @@ int main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "retry", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -557,6 +561,9 @@ int main(int argc, char **argv)
 			if (parse_uint(optarg, 1000000, &count) || !count)
 				return usage_error("--count wants a number from 1, not '%s'",
 						   optarg);
+			break;
+		case 'r':
+			h3_quic_retry = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -3,9 +3,10 @@
 # compiles the module, libquic and the tests inside it with chroot, turns it
 # into an ext4 image and boots it with qemu to run the suite (or the demo).
 #
-#   tools/vm/vm.sh check|demo|pkgcheck|root|build|shell|run KERNEL [CMD]
+#   tools/vm/vm.sh check|demo|interop|pkgcheck|root|build|shell|run KERNEL [CMD]
 #
-# check: the suite (tests/run.sh); demo: tools/vm/guest-demo; pkgcheck: the
+# check: the suite (tests/run.sh); demo: tools/vm/guest-demo; interop: the
+# interop matrix (tests/interop/run.sh), written to docs/interop.md; pkgcheck: the
 # deb packages installed in a guest, DKMS building the module, and on 6.12 a
 # kernel upgrade to 7.3 and a reboot into it (tests/packaging/vm-install.sh).   KERNEL = 6.1 | 6.12 | 7.3 | all
 #
@@ -29,7 +30,7 @@ die() { echo "vm.sh: $*" >&2; exit 2; }
 log() { echo "[vm $(date +%H:%M:%S)] $*" >&2; }
 
 usage() {
-	echo "usage: $0 check|demo|pkgcheck|root|build|shell|run 6.1|6.12|7.3|all [CMD]" >&2
+	echo "usage: $0 check|demo|interop|pkgcheck|root|build|shell|run 6.1|6.12|7.3|all [CMD]" >&2
 	exit 2
 }
 
@@ -325,7 +326,8 @@ main() {
 
 	tp=0 tf=0 ts=0
 	case "$cmd" in
-	check|demo|pkgcheck)
+	check|demo|interop|pkgcheck)
+		local mds=()
 		for k in $kernels; do
 			log "=== kernel $k ($cmd) ==="
 			kok=1
@@ -338,12 +340,22 @@ main() {
 			fi
 			[ "$kok" = 1 ] && log "kernel $k: OK" || { log "kernel $k: FAILED"; fails=$((fails + 1)); }
 			[ "$cmd" = demo ] && continue
+			if [ "$cmd" = interop ]; then
+				tr -d '\r' <"$logs" | sed -n '/=== INTEROP-MD-BEGIN ===/,/=== INTEROP-MD-END ===/p' |
+					grep -av '=== INTEROP-MD-' >"$cache/$k/interop.md"
+				[ -s "$cache/$k/interop.md" ] && mds+=("$cache/$k/interop.md")
+			fi
 			local before=$tf
 			# shellcheck disable=SC2086
 			tally_logs $logs
 			# a kernel that failed (build, dmesg, timeout) without a failed test
 			[ "$kok" = 0 ] && [ "$tf" = "$before" ] && tf=$((tf + 1))
 		done
+		if [ "$cmd" = interop ] && [ ${#mds[@]} -gt 0 ]; then
+			{ cat "$top/tests/interop/head.md"
+			  for k in "${mds[@]}"; do echo; cat "$k"; done; } >"$top/docs/interop.md"
+			log "wrote docs/interop.md (${#mds[@]} kernel(s))"
+		fi
 		if [ "$cmd" != demo ]; then
 			echo "kernels: $kernels"
 			echo "$tp passed, $tf failed, $ts skipped"
