@@ -128,14 +128,15 @@ static int client(int fd, void *arg)
 		n = qt_send_plain(fd, buf, 10, MSG_QUIC_DATAGRAM);
 	if (n < 0)
 		t_result(0, "datagram_trunc", "sendmsg: %s", strerror(errno));
-	qt_tell('T');
 
+	/* before 'T': once the server has read the marker it closes */
 	errno = 0;
 	memset(buf, 0, sizeof(buf));
 	n = qt_send_plain(fd, buf, 1201, MSG_QUIC_DATAGRAM);
 	t_result(n == -1 && errno == EMSGSIZE, "datagram_too_big",
 		 "a 1201-byte datagram (peer's limit 1200): %zd (%s), expected EMSGSIZE",
 		 n, n < 0 ? strerror(errno) : "sent");
+	qt_tell('T');
 	qt_await('D', 30000);
 	return 0;
 }
