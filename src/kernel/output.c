@@ -241,6 +241,8 @@ static void quic_pace(struct sock *sk, struct sk_buff *skb)
 	struct quic_sock *qs = quic_sk(sk);
 	u64 rate = qs->cong.pacing_rate, now = ktime_get_ns(), t;
 
+	/* SO_MAX_PACING_RATE caps it, as for TCP */
+	rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
 	if (!rate)
 		return;
 	t = max(now, qs->pace_time);

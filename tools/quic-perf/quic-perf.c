@@ -822,6 +822,7 @@ struct cli_opts {
 	unsigned long rr;
 	const char *psk;
 	unsigned int timeout;
+	uint64_t max_pacing;	/* SO_MAX_PACING_RATE, bytes/s; 0: none */
 };
 
 struct result {
@@ -864,6 +865,14 @@ static int client_connect(const struct cli_opts *o, char *err, size_t errsz)
 	set_timeouts(fd, o->timeout);
 	if (o->rr)
 		set_nodelay(fd, o->proto);
+	if (o->max_pacing) {
+		unsigned long rate = (unsigned long)o->max_pacing;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof(rate))) {
+			snprintf(err, errsz, "setsockopt(SO_MAX_PACING_RATE): %s", strerror(errno));
+			goto bad;
+		}
+	}
 	alarm(o->timeout);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen)) {
 		snprintf(err, errsz, "connect to %s port %s: %s", o->host, port, strerror(errno));
@@ -1498,6 +1507,7 @@ static void usage(FILE *out, int status)
 		"       quic-perf client -H HOST [-p PORT] --proto quic|tcp|ktls --size BYTES\n"
 		"                        (--bytes N | --time SECS | --rr N) [--streams K]\n"
 		"                        [--verify] [--psk FILE] [--timeout SEC]\n"
+		"                        [--max-pacing-rate BYTES_PER_SEC]\n"
 		"       quic-perf table [--bytes N] [--rr N] [--conns N] [--timeout SEC]\n"
 		"\n"
 		"QUIC is served on UDP PORT, TCP on TCP PORT+1, kTLS on TCP PORT+2 (PORT %u).\n"
@@ -1506,6 +1516,7 @@ static void usage(FILE *out, int status)
 		"checks every byte. --rr N: N round trips of --size bytes (default 1), mean and\n"
 		"median latency. --timeout SEC: a transfer without progress for SEC s fails\n"
 		"(default 30). --psk: identity:hexkey file (default: a built-in key).\n"
+		"--max-pacing-rate: SO_MAX_PACING_RATE on the client socket (K, M, G).\n"
 		"table: QUIC, TCP and kTLS over loopback, bulk at 1, 16, 64 KiB (--bytes,\n"
 		"default 64M), RR (--rr, default 2000), kernel memory per idle connection\n"
 		"(--conns, default 1000; 0 skips; root for /proc/slabinfo).\n",
@@ -1514,7 +1525,8 @@ static void usage(FILE *out, int status)
 }
 
 enum { O_PORT = 'p', O_HOST = 'H', O_V6 = '6', O_PSK = 256, O_PROTO, O_SIZE, O_BYTES,
-       O_TIME, O_STREAMS, O_VERIFY, O_RR, O_CONNS, O_TIMEOUT, O_QUIET, O_HELP };
+       O_TIME, O_STREAMS, O_VERIFY, O_RR, O_CONNS, O_TIMEOUT, O_QUIET, O_HELP,
+       O_PACING };
 
 static const struct option longopts[] = {
 	{ "port", required_argument, NULL, O_PORT },
@@ -1529,6 +1541,7 @@ static const struct option longopts[] = {
 	{ "rr", required_argument, NULL, O_RR },
 	{ "conns", required_argument, NULL, O_CONNS },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "max-pacing-rate", required_argument, NULL, O_PACING },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
@@ -1639,6 +1652,10 @@ int main(int argc, char **argv)
 				(unsigned int)parse_size("--timeout", optarg, 1, 86400);
 			break;
 		case O_QUIET: so.quiet = 1; break;
+		case O_PACING:
+			co.max_pacing = parse_size("--max-pacing-rate", optarg, 1,
+						   1ULL << 40);
+			break;
 		}
 	}
 	if (optind < argc)
