@@ -339,7 +339,7 @@ int quic_crypto_encrypt_gather(struct quic_crypto *c, u8 *pkt,
 			       const struct quic_crypto_piece *pieces,
 			       unsigned int n)
 {
-	u8 nonce[QUIC_IV_LEN], mask[QUIC_HP_MASK_LEN];
+	u8 nonce[QUIC_IV_LEN];
 	unsigned int i, pos = hlen, nsg = 0, pn_offset;
 	struct quic_prot *p = &c->p;
 	struct scatterlist dst;
@@ -378,12 +378,7 @@ int quic_crypto_encrypt_gather(struct quic_crypto *c, u8 *pkt,
 			    len - hlen);
 	if (err)
 		return err;
-	quic_prot_tx_done(p, slot);
-	err = quic_hp_mask(p->tx.hp, pkt + pn_offset + QUIC_PN_MAX_LEN, mask);
-	if (err)
-		return err;
-	quic_hp_apply(pkt, pn_offset, mask);
-	return (int)(len + QUIC_TAG_LEN);
+	return quic_prot_tx_seal(p, slot, pkt, pn_offset, len);
 }
 
 /* make the skb's data writable with @tail bytes of room at the end, as

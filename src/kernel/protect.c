@@ -557,7 +557,7 @@ int quic_prot_encrypt(struct quic_prot *p, u8 *pkt, unsigned int hlen,
 		      unsigned int len, u64 pn)
 {
 	unsigned int pn_offset = hlen - 1 - (pkt[0] & QUIC_HDR_PN_LEN_MASK);
-	u8 nonce[QUIC_IV_LEN], mask[QUIC_HP_MASK_LEN];
+	u8 nonce[QUIC_IV_LEN];
 	int slot, err;
 
 	slot = quic_prot_tx_prepare(p, pkt, hlen, len, pn, nonce);
@@ -567,6 +567,27 @@ int quic_prot_encrypt(struct quic_prot *p, u8 *pkt, unsigned int hlen,
 			      len - hlen);
 	if (err)
 		return err;
+	return quic_prot_tx_seal(p, slot, pkt, pn_offset, len);
+}
+
+/**
+ * quic_prot_tx_seal - last step of protecting a packet in a flat buffer
+ *	whose payload was just encrypted with @slot's key: count it and apply
+ *	header protection
+ * @p: level state
+ * @slot: from quic_prot_tx_prepare()
+ * @pkt: the packet, ciphertext and tag written
+ * @pn_offset: offset of the packet number
+ * @len: header plus plaintext length
+ *
+ * Return: the protected length (@len + QUIC_TAG_LEN), or a negative errno.
+ */
+int quic_prot_tx_seal(struct quic_prot *p, int slot, u8 *pkt,
+		      unsigned int pn_offset, unsigned int len)
+{
+	u8 mask[QUIC_HP_MASK_LEN];
+	int err;
+
 	quic_prot_tx_done(p, slot);
 	err = quic_hp_mask(p->tx.hp, pkt + pn_offset + QUIC_PN_MAX_LEN, mask);
 	if (err)

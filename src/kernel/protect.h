@@ -161,6 +161,8 @@ int quic_prot_key_update(struct quic_prot *p);
 int quic_prot_tx_prepare(struct quic_prot *p, u8 *pkt, unsigned int hlen,
 			 unsigned int len, u64 pn, u8 *nonce);
 void quic_prot_tx_done(struct quic_prot *p, int slot);
+int quic_prot_tx_seal(struct quic_prot *p, int slot, u8 *pkt,
+		      unsigned int pn_offset, unsigned int len);
 int quic_prot_rx_prepare(struct quic_prot *p, u8 *pkt, struct quic_hdr *hdr,
 			 const u8 *mask, s64 largest_pn, u8 *nonce);
 int quic_prot_rx_done(struct quic_prot *p, const struct quic_hdr *hdr,
