@@ -28,16 +28,6 @@ static char *strip(char *s)
 	return s;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int qhd_alpn_check(const char *list)
 {
 	const char *p = list;
@@ -53,98 +43,6 @@ int qhd_alpn_check(const char *list)
 			return 0;
 		p += len + 1;
 	}
-}
-
-/* "identity:hexkey": the identity is everything before the last ':'. */
-static int psk_parse_line(char *line, struct qhd_psk *psk)
-{
-	char *colon = strrchr(line, ':');
-	size_t hexlen, i;
-	const char *hex;
-
-	if (!colon || colon == line)
-		return -EINVAL;
-	*colon = '\0';
-	hex = colon + 1;
-	hexlen = strlen(hex);
-	if (!hexlen || hexlen % 2)
-		return -EINVAL;
-	for (i = 0; i < hexlen; i++)
-		if (hex_value(hex[i]) < 0)
-			return -EINVAL;
-	psk->key.size = (unsigned int)(hexlen / 2);
-	psk->key.data = malloc(psk->key.size);
-	psk->identity = strdup(line);
-	if (!psk->key.data || !psk->identity) {
-		free(psk->key.data);
-		free(psk->identity);
-		return -ENOMEM;
-	}
-	for (i = 0; i < psk->key.size; i++)
-		psk->key.data[i] = (unsigned char)(hex_value(hex[2 * i]) << 4 |
-						   hex_value(hex[2 * i + 1]));
-	return 0;
-}
-
-static int psk_file_load(struct qhd_config *cfg)
-{
-	const char *path = cfg->psk_file;
-	unsigned int lineno = 0;
-	char *buf = NULL;
-	size_t cap = 0;
-	int ret = 0;
-	FILE *fp;
-
-	fp = fopen(path, "re");
-	if (!fp) {
-		qhd_err("cannot read PSK file '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	while (getline(&buf, &cap, fp) >= 0) {
-		char *line = strip(buf);
-		struct qhd_psk *psks;
-
-		lineno++;
-		if (!*line || *line == '#')
-			continue;
-		psks = realloc(cfg->psks, (cfg->npsks + 1) * sizeof(*psks));
-		if (!psks) {
-			qhd_err("out of memory reading PSK file '%s'", path);
-			ret = -1;
-			break;
-		}
-		cfg->psks = psks;
-		if (psk_parse_line(line, &psks[cfg->npsks])) {
-			qhd_err("PSK file '%s' line %u: expected identity:hexkey", path, lineno);
-			ret = -1;
-			break;
-		}
-		cfg->npsks++;
-	}
-	if (!ret && ferror(fp)) {
-		qhd_err("cannot read PSK file '%s'", path);
-		ret = -1;
-	}
-	if (!ret && !cfg->npsks) {
-		qhd_err("PSK file '%s' has no identity:hexkey line", path);
-		ret = -1;
-	}
-	if (buf) {
-		gnutls_memset(buf, 0, cap);
-		free(buf);
-	}
-	fclose(fp);
-	return ret;
-}
-
-const struct qhd_psk *qhd_psk_find(const struct qhd_config *cfg, const char *identity)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->npsks; i++)
-		if (!strcmp(cfg->psks[i].identity, identity))
-			return &cfg->psks[i];
-	return NULL;
 }
 
 /* The value of a file key: relative paths are taken from the directory of
@@ -370,21 +268,15 @@ int qhd_config_load(const char *path, struct qhd_config *cfg)
 			path);
 		return -1;
 	}
-	if (cfg->psk_file && psk_file_load(cfg))
+	/* libquic's own PSK file parser (src/libquic/psk.c, built in) */
+	if (cfg->psk_file && quic_psk_file_load(cfg->psk_file, &cfg->psks))
 		return -1;
 	return x509_load(cfg);
 }
 
 void qhd_config_free(struct qhd_config *cfg)
 {
-	size_t i;
-
-	for (i = 0; i < cfg->npsks; i++) {
-		gnutls_memset(cfg->psks[i].key.data, 0, cfg->psks[i].key.size);
-		free(cfg->psks[i].key.data);
-		free(cfg->psks[i].identity);
-	}
-	free(cfg->psks);
+	quic_psk_file_free(&cfg->psks);
 	if (cfg->xcred)
 		gnutls_certificate_free_credentials(cfg->xcred);
 	free(cfg->psk_file);

@@ -62,6 +62,20 @@ void qhd_log(int level, const char *fmt, ...)
 		return;
 }
 
+/* The built-in libquic PSK parser (psk.c) logs through quic_log(): its
+ * lines are configuration errors, shown at their own level.
+ */
+void quic_log(int level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	qhd_log(level, "%s", line);
+}
+
 const char *qhd_errno_name(int err)
 {
 	static _Thread_local char other[24];

@@ -17,6 +17,8 @@
 
 #include <gnutls/gnutls.h>
 
+#include "internal.h"	/* libquic's PSK file parser, built in (psk.c) */
+
 #define QHD_NAME		"quic-handshaked"
 #define QHD_DEFAULT_CONF	"/etc/quic-handshaked.conf"
 #define QHD_EXIT_RUNTIME	1	/* no net/handshake, netlink or permission */
@@ -46,11 +48,6 @@ const char *qhd_errno_name(int err);
 
 /* ---- config.c ---- */
 
-struct qhd_psk {
-	char *identity;
-	gnutls_datum_t key;	/* raw key bytes */
-};
-
 struct qhd_config {
 	const char *path;		/* the configuration file */
 	char *psk_file, *ca_file, *cert_file, *key_file;
@@ -59,8 +56,7 @@ struct qhd_config {
 	int log_level;			/* LOG_ERR, LOG_NOTICE or LOG_DEBUG */
 	bool log_level_set;		/* log_level given in the file */
 
-	struct qhd_psk *psks;		/* the PSK file, in file order */
-	size_t npsks;
+	struct quic_psk_file psks;	/* the PSK file, in file order */
 	/* X.509: trust (ca_file, else the system store) and, with cert_file
 	 * and key_file, our certificate; shared by both roles.
 	 */
@@ -75,7 +71,6 @@ struct qhd_config {
  */
 int qhd_config_load(const char *path, struct qhd_config *cfg);
 void qhd_config_free(struct qhd_config *cfg);
-const struct qhd_psk *qhd_psk_find(const struct qhd_config *cfg, const char *identity);
 /* A comma-separated ALPN list: names of 1..255 bytes; 0 or -1 */
 int qhd_alpn_check(const char *list);
 

@@ -694,7 +694,7 @@ int main(int argc, char **argv)
 		qhd_log_set_level(cfg.log_level);
 	qhd_tls_init();
 	qhd_debug("configuration %s: %zu PSK identities, %s, %s, alpn '%s'%s", conf,
-		  cfg.npsks, cfg.have_cert ? "a certificate" : "no certificate",
+		  cfg.psks.count, cfg.have_cert ? "a certificate" : "no certificate",
 		  cfg.ca_file ? "ca_file" : cfg.have_trust ? "system trust" : "no trust",
 		  cfg.alpn, cfg.require_client_cert ? ", client certificates required" : "");
 

@@ -213,7 +213,7 @@ static int set_priority(struct hs *hs, uint32_t cipher_type, struct qhd_result *
 static int psk_lookup(gnutls_session_t session, const char *identity, gnutls_datum_t *key)
 {
 	struct hs *hs = gnutls_session_get_ptr(session);
-	const struct qhd_psk *psk = qhd_psk_find(hs->cfg, identity);
+	const struct quic_psk *psk = quic_psk_file_find(&hs->cfg->psks, identity);
 
 	snprintf(hs->identity, sizeof(hs->identity), "%s", identity);
 	if (!psk) {
@@ -235,20 +235,20 @@ static int setup_psk_client(struct hs *hs, struct qhd_result *res)
 {
 	const struct qhd_config *cfg = hs->cfg;
 	const struct qhd_request *req = hs->req;
-	const struct qhd_psk *psk = NULL;
+	const struct quic_psk *psk = NULL;
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < req->npeerids && !psk; i++) {
 		if (!req->peerid_desc[i][0])
 			continue;
-		psk = qhd_psk_find(cfg, req->peerid_desc[i]);
+		psk = quic_psk_file_find(&cfg->psks, req->peerid_desc[i]);
 		qhd_debug("request %lu: PEER_IDENTITY key %d is '%s'%s", req->n,
 			  req->peerids[i], req->peerid_desc[i],
 			  psk ? "" : ", not in the PSK file");
 	}
 	if (!psk)
-		psk = &cfg->psks[0];
+		psk = &cfg->psks.entries[0];
 	snprintf(hs->identity, sizeof(hs->identity), "%s", psk->identity);
 	ret = gnutls_psk_allocate_client_credentials(&hs->psk_client);
 	if (!ret)
@@ -557,7 +557,7 @@ static void tls_handshake(struct hs *hs, struct qhd_result *res)
 
 	switch (req->auth_mode) {
 	case HANDSHAKE_AUTH_PSK:
-		if (!cfg->npsks) {
+		if (!cfg->psks.count) {
 			fail(res, ENOKEY, "PSK handshake but no psk_file in %s", cfg->path);
 			return;
 		}
