@@ -38,4 +38,10 @@ void quic_psk_file_free(struct quic_psk_file *psks);
 const struct quic_psk *quic_psk_file_find(const struct quic_psk_file *psks,
 					  const char *identity);
 
+/* priority.c: set the session's priorities, limited to @cipher_type (a
+ * TLS_CIPHER_* of the socket's quic_config.payload_cipher_type; 0 = all).
+ * Returns 0, -EINVAL for an unknown cipher, or the errno of a GnuTLS error.
+ */
+int quic_set_priority(gnutls_session_t session, uint32_t cipher_type);
+
 #endif /* _LIBQUIC_INTERNAL_H */

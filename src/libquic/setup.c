@@ -15,12 +15,6 @@
 #define QUIC_TICKET_KEY_SIZE	64	/* gnutls_session_ticket_key_generate() */
 #define QUIC_ALERT_NO_APPLICATION_PROTOCOL 120
 
-#define QUIC_PRIORITY_BASE \
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+PSK:-CIPHER-ALL:%s:" \
-	"-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:" \
-	"%%DISABLE_TLS13_COMPAT_MODE"
-#define QUIC_CIPHERS_ALL "+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-CCM"
-
 /* Read the socket's QUIC_SOCKOPT_CONFIG; all zero (the defaults that matter
  * here) when the socket does not provide it.
  */
@@ -32,44 +26,6 @@ static void quic_get_config(int sockfd, struct quic_config *config)
 	if (getsockopt(sockfd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, config, &len) ||
 	    len < sizeof(*config))
 		memset(config, 0, sizeof(*config));
-}
-
-/* The QUIC priority string, limited to config.payload_cipher_type if set. */
-static int quic_set_priority(gnutls_session_t session, uint32_t cipher_type)
-{
-	const char *ciphers, *errpos = NULL;
-	char priority[512];
-	int ret;
-
-	switch (cipher_type) {
-	case 0:
-		ciphers = QUIC_CIPHERS_ALL;
-		break;
-	case TLS_CIPHER_AES_GCM_128:
-		ciphers = "+AES-128-GCM";
-		break;
-	case TLS_CIPHER_AES_GCM_256:
-		ciphers = "+AES-256-GCM";
-		break;
-	case TLS_CIPHER_AES_CCM_128:
-		ciphers = "+AES-128-CCM";
-		break;
-	case TLS_CIPHER_CHACHA20_POLY1305:
-		ciphers = "+CHACHA20-POLY1305";
-		break;
-	default:
-		quic_log_error("unsupported payload_cipher_type %u in the socket's config",
-			       cipher_type);
-		return -EINVAL;
-	}
-	snprintf(priority, sizeof(priority), QUIC_PRIORITY_BASE, ciphers);
-	ret = gnutls_priority_set_direct(session, priority, &errpos);
-	if (ret) {
-		quic_log_error("cannot set the TLS priorities at '%s': %s",
-			       errpos ? errpos : priority, gnutls_strerror(ret));
-		return quic_errno_from_gnutls(ret);
-	}
-	return 0;
 }
 
 /* Use @alpns, or when it is NULL the list set on the socket with

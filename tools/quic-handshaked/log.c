@@ -62,8 +62,8 @@ void qhd_log(int level, const char *fmt, ...)
 		return;
 }
 
-/* The built-in libquic PSK parser (psk.c) logs through quic_log(): its
- * lines are configuration errors, shown at their own level.
+/* The libquic files built in (psk.c, priority.c) log through quic_log():
+ * configuration errors and rejected priorities, shown at their own level.
  */
 void quic_log(int level, const char *fmt, ...)
 {

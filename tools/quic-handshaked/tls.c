@@ -31,12 +31,6 @@
 #define QHD_TICKET_KEY_SIZE	64
 #define QHD_ALERT_NO_APPLICATION_PROTOCOL 120
 
-#define QHD_PRIORITY_FMT \
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+PSK:-CIPHER-ALL:%s:" \
-	"-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:" \
-	"%%DISABLE_TLS13_COMPAT_MODE"
-#define QHD_CIPHERS_ALL "+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-CCM"
-
 volatile sig_atomic_t qhd_stop;
 
 /* The first error libquic logged during the running handshake. */
@@ -165,46 +159,6 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The TLS priorities, limited to the cipher the kernel consumer asked for
- * in the socket's QUIC config (payload_cipher_type), if any.
- */
-static int set_priority(struct hs *hs, uint32_t cipher_type, struct qhd_result *res)
-{
-	const char *ciphers, *errpos = NULL;
-	char priority[512];
-	int ret;
-
-	switch (cipher_type) {
-	case 0:
-		ciphers = QHD_CIPHERS_ALL;
-		break;
-	case TLS_CIPHER_AES_GCM_128:
-		ciphers = "+AES-128-GCM";
-		break;
-	case TLS_CIPHER_AES_GCM_256:
-		ciphers = "+AES-256-GCM";
-		break;
-	case TLS_CIPHER_AES_CCM_128:
-		ciphers = "+AES-128-CCM";
-		break;
-	case TLS_CIPHER_CHACHA20_POLY1305:
-		ciphers = "+CHACHA20-POLY1305";
-		break;
-	default:
-		fail(res, EINVAL, "unsupported payload_cipher_type %u in the socket's QUIC config",
-		     cipher_type);
-		return -1;
-	}
-	snprintf(priority, sizeof(priority), QHD_PRIORITY_FMT, ciphers);
-	ret = gnutls_priority_set_direct(hs->session, priority, &errpos);
-	if (ret) {
-		fail(res, EINVAL, "TLS priorities rejected at '%s': %s",
-		     errpos ? errpos : priority, gnutls_strerror(ret));
-		return -1;
-	}
-	return 0;
 }
 
 /* gnutls_psk_server_credentials_function: the identity the client sent,
@@ -552,8 +506,15 @@ static void tls_handshake(struct hs *hs, struct qhd_result *res)
 		return;
 	}
 	gnutls_session_set_ptr(hs->session, hs);
-	if (set_priority(hs, qcfg.payload_cipher_type, res))
+	/* libquic's priorities (src/libquic/priority.c, built in), limited
+	 * to the cipher the kernel consumer asked for, if any
+	 */
+	ret = quic_set_priority(hs->session, qcfg.payload_cipher_type);
+	if (ret) {
+		fail(res, -ret, "TLS priorities for payload_cipher_type %u not set",
+		     qcfg.payload_cipher_type);
 		return;
+	}
 
 	switch (req->auth_mode) {
 	case HANDSHAKE_AUTH_PSK:
