@@ -36,66 +36,53 @@ static void logger(int level, const char *msg)
 	}
 }
 
-static void server(int lfd)
+static int server_conn(int fd, int i)
 {
-	qt_side = "server";
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	alarm(90);
-	for (int i = 0; i < NCONN; i++) {
-		unsigned char buf[64];
-		struct qt_rcv r;
-		int fd, ret;
+	unsigned char buf[64];
+	struct qt_rcv r;
+	int ret;
 
-		qt_stage = "accept";
-		fd = accept(lfd, NULL, NULL);
-		if (fd < 0) {
-			printf("FAIL resume_accept: %s\n", strerror(errno));
-			exit(1);
-		}
-		qt_stage = "handshake";
-		ret = quic_server_handshake(fd, qt_psk, NULL, NULL);
-		if (ret) {
-			printf("FAIL resume_server_handshake: connection %d: %s\n", i,
-			       strerror(-ret));
-			exit(1);
-		}
-		qt_stage = "echo";
-		ret = (int)qt_recv(fd, buf, sizeof(buf), 0, &r);
-		if (ret > 0)
-			qt_send(fd, buf, (size_t)ret, r.sid, MSG_QUIC_STREAM_FIN, 0);
-		qt_await('D', 20000);
-		close(fd);
-	}
-	exit(0);
+	(void)i;
+	qt_stage = "echo";
+	ret = (int)qt_recv(fd, buf, sizeof(buf), 0, &r);
+	if (ret > 0)
+		qt_send(fd, buf, (size_t)ret, r.sid, MSG_QUIC_STREAM_FIN, 0);
+	qt_await('D', 20000);
+	return 0;
+}
+
+struct client_arg {
+	const void *data;
+	socklen_t dlen;
+	int wait, event;
+};
+
+static int client_setup(int fd, void *arg)
+{
+	const struct client_arg *c = arg;
+	struct quic_config cfg;
+
+	if (qt_get_config(fd, &cfg))
+		return -1;
+	cfg.receive_session_ticket = (uint8_t)c->wait;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)) ||
+	       (c->event && qt_event_enable(fd, QUIC_EVENT_NEW_SESSION_TICKET, 1)) ||
+	       (c->dlen && setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET,
+				      c->data, c->dlen));
 }
 
 static int client_conn(const struct sockaddr_storage *ss, socklen_t sl,
 		       const void *data, socklen_t dlen, int wait, int event,
 		       int *hret)
 {
-	struct quic_config cfg;
-	int fd;
+	struct client_arg c = { data, dlen, wait, event };
 
-	fd = socket(ss->ss_family, SOCK_DGRAM, IPPROTO_QUIC);
-	if (fd < 0 || qt_get_config(fd, &cfg))
-		return -1;
-	cfg.receive_session_ticket = (uint8_t)wait;
-	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)) ||
-	    (event && qt_event_enable(fd, QUIC_EVENT_NEW_SESSION_TICKET, 1)) ||
-	    (dlen && setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, data, dlen))) {
-		printf("FAIL resume_client_setup: %s\n", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	qt_stage = "connect";
-	if (connect(fd, (const struct sockaddr *)ss, sl)) {
-		printf("FAIL resume_connect: %s\n", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	qt_stage = "handshake";
-	*hret = quic_client_handshake(fd, qt_psk, NULL, NULL);
-	return fd;
+	return qt_connect(ss, sl, client_setup, &c, hret);
+}
+
+static int server_setup(int fd, void *key)
+{
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, key, 64);
 }
 
 /* send "ping" on a new stream, expect it back with a FIN */
@@ -118,7 +105,7 @@ int main(void)
 	static unsigned char data[8192], key[64];
 	struct sockaddr_storage ss;
 	socklen_t sl, dlen = sizeof(data);
-	int lfd, fd, sv[2], st, hret = -1;
+	int lfd, fd, hret = -1;
 	pid_t pid;
 
 	if (qt_init())
@@ -128,27 +115,12 @@ int main(void)
 	quic_set_log_level(LOG_DEBUG);
 	for (size_t i = 0; i < sizeof(key); i++)
 		key[i] = (unsigned char)(rand() ^ (int)i);
-	lfd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	sl = qt_loopback(AF_INET, &ss, 0);
-	if (lfd < 0 ||
-	    setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, key, sizeof(key)) ||
-	    bind(lfd, (struct sockaddr *)&ss, sl) || listen(lfd, 16) ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
-		printf("FAIL resume_setup: %s\n", strerror(errno));
+	lfd = qt_listen(AF_INET, server_setup, key, &ss, &sl);
+	if (lfd < 0)
 		return 1;
-	}
-	sl = sizeof(ss);
-	getsockname(lfd, (struct sockaddr *)&ss, &sl);
-	pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		qt_ctl = sv[1];
-		server(lfd);
-	}
-	close(sv[1]);
-	close(lfd);
-	qt_ctl = sv[0];
-	qt_child = pid;
+	pid = qt_serve(lfd, NCONN, server_conn, 90);
+	if (pid < 0)
+		return 1;
 	alarm(100);
 
 	/* 1: full handshake, wait up to 5 s for the ticket */
@@ -221,11 +193,7 @@ int main(void)
 		close(bfd);
 	}
 out:
-	qt_stage = "waiting for the server to finish";
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	qt_child = 0;
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
+	if (qt_serve_wait(pid))
 		t_result(0, "resume_server", "the server failed");
 	qt_done();
 	return t_exit();

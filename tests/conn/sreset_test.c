@@ -21,26 +21,11 @@
 
 static char err[256];
 
-static unsigned long snmp(const char *name)
-{
-	char line[128], key[64];
-	unsigned long v, r = 0;
-	FILE *f = fopen("/proc/net/quic/snmp", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lu", key, &v) == 2 && !strcmp(key, name))
-			r = v;
-	fclose(f);
-	return r;
-}
-
 static int client(int fd, void *arg)
 {
 	static unsigned char buf[4096];
-	unsigned long sent0 = snmp("QuicStatelessResetsSent");
-	unsigned long rcvd0 = snmp("QuicStatelessResetsRcvd");
+	long sent0 = qt_snmp("QuicStatelessResetsSent");
+	long rcvd0 = qt_snmp("QuicStatelessResetsRcvd");
 	struct quic_connection_close cc;
 	struct timeval tv = { .tv_sec = 10 };
 	int got_event = 0, reset = 0;
@@ -106,11 +91,11 @@ static int client(int fd, void *arg)
 	t_result(n < 0 && (errno == ECONNRESET || errno == EPIPE),
 		 "sreset_send_after", "send returned %zd (%s)", n,
 		 n < 0 ? strerror(errno) : "accepted");
-	t_result(snmp("QuicStatelessResetsSent") > sent0 &&
-		 snmp("QuicStatelessResetsRcvd") > rcvd0, "sreset_counters",
-		 "sent %lu -> %lu, received %lu -> %lu", sent0,
-		 snmp("QuicStatelessResetsSent"), rcvd0,
-		 snmp("QuicStatelessResetsRcvd"));
+	t_result(qt_snmp("QuicStatelessResetsSent") > sent0 &&
+		 qt_snmp("QuicStatelessResetsRcvd") > rcvd0, "sreset_counters",
+		 "sent %ld -> %ld, received %ld -> %ld", sent0,
+		 qt_snmp("QuicStatelessResetsSent"), rcvd0,
+		 qt_snmp("QuicStatelessResetsRcvd"));
 	qt_tell('D');
 	return 0;
 }

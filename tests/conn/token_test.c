@@ -22,21 +22,6 @@
 static unsigned char tok[2][1200];
 static socklen_t toklen[2];
 
-static long snmp(const char *name)
-{
-	char line[256], key[128];
-	long v = -1, x;
-	FILE *f = fopen("/proc/net/quic/snmp", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %ld", key, &x) == 2 && !strcmp(key, name))
-			v = x;
-	fclose(f);
-	return v;
-}
-
 /* read NEW_TOKEN events until @n came (up to 10 s); returns how many */
 static int read_tokens(int fd, int n)
 {
@@ -85,68 +70,40 @@ static int server_conn(int fd, int i)
 	return 0;
 }
 
-static void server(int lfd)
-{
-	qt_side = "server";
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	alarm(90);
-	for (int i = 0; i < NCONN; i++) {
-		int fd, ret;
-
-		qt_stage = "accept";
-		fd = accept(lfd, NULL, NULL);
-		if (fd < 0) {
-			printf("FAIL token_accept: %s\n", strerror(errno));
-			exit(1);
-		}
-		qt_stage = "handshake";
-		ret = quic_server_handshake(fd, qt_psk, NULL, NULL);
-		if (ret) {
-			printf("FAIL token_server_handshake: connection %d: %s\n", i,
-			       strerror(-ret));
-			exit(1);
-		}
-		qt_stage = "test";
-		server_conn(fd, i);
-		close(fd);
-	}
-	exit(t_failed ? 1 : 0);
-}
-
 /* one client connection with @token (or none); the Retry and token counter
  * deltas in *@retries, *@accepted; returns the socket or -1
  */
+struct token_arg {
+	const void *token;
+	socklen_t len;
+};
+
+static int client_setup(int fd, void *arg)
+{
+	const struct token_arg *t = arg;
+
+	return qt_event_enable(fd, QUIC_EVENT_NEW_TOKEN, 1) ||
+	       (t->len && setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, t->token, t->len));
+}
+
 static int client_conn(const struct sockaddr_storage *ss, socklen_t sl,
 		       const void *token, socklen_t tlen, long *retries,
 		       long *accepted)
 {
-	long r0 = snmp("QuicRetriesSent"), a0 = snmp("QuicNewTokensAccepted");
+	long r0 = qt_snmp("QuicRetriesSent"), a0 = qt_snmp("QuicNewTokensAccepted");
+	struct token_arg t = { token, tlen };
 	int fd, ret;
 
-	fd = socket(ss->ss_family, SOCK_DGRAM, IPPROTO_QUIC);
+	fd = qt_connect(ss, sl, client_setup, &t, &ret);
 	if (fd < 0)
 		return -1;
-	if (qt_event_enable(fd, QUIC_EVENT_NEW_TOKEN, 1) ||
-	    (tlen && setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, token, tlen))) {
-		printf("FAIL token_client_setup: %s\n", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	qt_stage = "connect";
-	if (connect(fd, (const struct sockaddr *)ss, sl)) {
-		printf("FAIL token_connect: %s\n", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	qt_stage = "handshake";
-	ret = quic_client_handshake(fd, qt_psk, NULL, NULL);
 	if (ret) {
 		printf("FAIL token_client_handshake: %s\n", strerror(-ret));
 		close(fd);
 		return -1;
 	}
-	*retries = snmp("QuicRetriesSent") - r0;
-	*accepted = snmp("QuicNewTokensAccepted") - a0;
+	*retries = qt_snmp("QuicRetriesSent") - r0;
+	*accepted = qt_snmp("QuicNewTokensAccepted") - a0;
 	/* the server's handshake ends after ours: close after it */
 	qt_stage = "waiting for the server's handshake";
 	if (qt_await('H', 20000)) {
@@ -157,48 +114,39 @@ static int client_conn(const struct sockaddr_storage *ss, socklen_t sl,
 	return fd;
 }
 
+static int server_setup(int fd, void *arg)
+{
+	struct quic_config cfg;
+
+	(void)arg;
+	if (qt_get_config(fd, &cfg))
+		return -1;
+	cfg.validate_peer_address = 1;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg));
+}
+
 int main(void)
 {
 	struct sockaddr_storage ss;
-	struct quic_config cfg;
 	unsigned char cur[1200], bad[1200];
 	socklen_t sl, clen = sizeof(cur);
 	long retries, accepted;
-	int lfd, fd, sv[2], st, n;
+	int lfd, fd, n;
 	pid_t pid;
 
 	if (qt_init())
 		return 1;
 	qt_case = "token";
-	if (snmp("QuicRetriesSent") < 0) {
+	if (qt_snmp("QuicRetriesSent") < 0) {
 		printf("FAIL token_snmp: no QuicRetriesSent in /proc/net/quic/snmp\n");
 		return 1;
 	}
-	lfd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	if (lfd < 0 || qt_get_config(lfd, &cfg)) {
-		printf("FAIL token_setup: %s\n", strerror(errno));
+	lfd = qt_listen(AF_INET, server_setup, NULL, &ss, &sl);
+	if (lfd < 0)
 		return 1;
-	}
-	cfg.validate_peer_address = 1;
-	sl = qt_loopback(AF_INET, &ss, 0);
-	if (setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)) ||
-	    bind(lfd, (struct sockaddr *)&ss, sl) || listen(lfd, 16) ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
-		printf("FAIL token_setup: %s\n", strerror(errno));
+	pid = qt_serve(lfd, NCONN, server_conn, 90);
+	if (pid < 0)
 		return 1;
-	}
-	sl = sizeof(ss);
-	getsockname(lfd, (struct sockaddr *)&ss, &sl);
-	pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		qt_ctl = sv[1];
-		server(lfd);
-	}
-	close(sv[1]);
-	close(lfd);
-	qt_ctl = sv[0];
-	qt_child = pid;
 	alarm(100);
 
 	/* 1: no token: a Retry, then the token the server issues */
@@ -242,11 +190,7 @@ int main(void)
 	qt_tell('D');
 	close(fd);
 out:
-	qt_stage = "waiting for the server to finish";
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	qt_child = 0;
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
+	if (qt_serve_wait(pid))
 		t_result(0, "token_server", "the server failed");
 	qt_done();
 	return t_exit();

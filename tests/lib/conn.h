@@ -651,6 +651,139 @@ wait:
 	return cli || WEXITSTATUS(st) || t_failed != failed_before ? -1 : 0;
 }
 
+/* Several connections to one listener (tokens, resumption, 0-RTT) ------- */
+
+/* A listening socket on loopback (@family, any port): @setup(fd, @arg), if
+ * given, runs before bind(). The bound address in *@ss / *@sl. Returns the
+ * socket, or -1 after a FAIL line "<qt_case>_setup".
+ */
+static inline int qt_listen(int family, int (*setup)(int fd, void *arg),
+			    void *arg, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	int fd = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
+
+	*sl = qt_loopback(family, ss, 0);
+	if (fd < 0 || (setup && setup(fd, arg)) ||
+	    bind(fd, (struct sockaddr *)ss, *sl) || listen(fd, 16)) {
+		printf("FAIL %s_setup: listener: %s\n", qt_case, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*sl = sizeof(*ss);
+	getsockname(fd, (struct sockaddr *)ss, sl);
+	return fd;
+}
+
+/* Forks the server: it accepts @n connections on @lfd one after another,
+ * runs the PSK handshake on each and then @fn(fd, i), and closes it. The
+ * child exits 1 when a handshake, a @fn or a check of its failed. In the
+ * parent, @lfd is closed and qt_ctl/qt_child lead to the child. Returns the
+ * child's pid, or -1.
+ */
+static inline pid_t qt_serve(int lfd, int n, int (*fn)(int fd, int i),
+			     unsigned int timeout)
+{
+	int sv[2], bad = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || (pid = fork()) < 0) {
+		printf("FAIL %s_setup: %s\n", qt_case, strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	if (pid) {
+		close(sv[1]);
+		close(lfd);
+		qt_ctl = sv[0];
+		qt_child = pid;
+		return pid;
+	}
+	close(sv[0]);
+	qt_ctl = sv[1];
+	qt_side = "server";
+	qt_child = 0;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	alarm(timeout);
+	for (int i = 0; i < n && !bad; i++) {
+		int fd, ret;
+
+		qt_stage = "accept";
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			printf("FAIL %s_accept: %s\n", qt_case, strerror(errno));
+			exit(1);
+		}
+		qt_stage = "handshake";
+		ret = quic_server_handshake(fd, qt_psk, NULL, NULL);
+		if (ret) {
+			printf("FAIL %s_server_handshake: connection %d: %s\n",
+			       qt_case, i, strerror(-ret));
+			exit(1);
+		}
+		qt_stage = "test";
+		bad = fn(fd, i) != 0;
+		close(fd);
+	}
+	exit(bad || t_failed ? 1 : 0);
+}
+
+/* Waits for the server of qt_serve(); 0 when it exited 0. */
+static inline int qt_serve_wait(pid_t pid)
+{
+	int st = 0;
+
+	qt_stage = "waiting for the server to finish";
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	qt_child = 0;
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
+/* A client connection to @ss: a socket of its family, @setup(fd, @arg) if
+ * given, connect() and the PSK handshake, whose result goes to *@hret.
+ * Returns the socket (also when the handshake failed), or -1 after a FAIL
+ * line "<qt_case>_client_setup" / "<qt_case>_connect".
+ */
+static inline int qt_connect(const struct sockaddr_storage *ss, socklen_t sl,
+			     int (*setup)(int fd, void *arg), void *arg,
+			     int *hret)
+{
+	int fd = socket(ss->ss_family, SOCK_DGRAM, IPPROTO_QUIC);
+
+	if (fd < 0 || (setup && setup(fd, arg))) {
+		printf("FAIL %s_client_setup: %s\n", qt_case, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	qt_stage = "connect";
+	if (connect(fd, (const struct sockaddr *)ss, sl)) {
+		printf("FAIL %s_connect: %s\n", qt_case, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	qt_stage = "handshake";
+	*hret = quic_client_handshake(fd, qt_psk, NULL, NULL);
+	return fd;
+}
+
+/* A counter of /proc/net/quic/snmp, or -1 when there is none. */
+static inline long qt_snmp(const char *name)
+{
+	FILE *f = fopen("/proc/net/quic/snmp", "r");
+	char line[256], key[128];
+	long v = -1, x;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %ld", key, &x) == 2 && !strcmp(key, name))
+			v = x;
+	fclose(f);
+	return v;
+}
+
 /* a stream ID: @n-th stream of a type (client/server, bidi/uni) */
 static inline int64_t qt_sid(int server, int uni, uint64_t n)
 {
