@@ -527,7 +527,12 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	struct quic_hdr hdr;
 	bool ae, largest;
 
-	n = quic_hdr_decode(p, len, QUIC_SCID_LEN, 0, &hdr);
+	/* RFC 9287 3: having announced grease_quic_bit, accept packets
+	 * whose QUIC bit is 0
+	 */
+	n = quic_hdr_decode(p, len, QUIC_SCID_LEN,
+			    qs->local.grease_quic_bit ? QUIC_HDR_F_GREASE_OK : 0,
+			    &hdr);
 	if (n < 0) {
 		*stop = true;
 		return 0;

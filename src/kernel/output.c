@@ -862,6 +862,13 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		quic_pkt_free(pkt);
 		return;
 	}
+	/* RFC 9287 3: a peer that announced grease_quic_bit gets the QUIC
+	 * bit cleared at random in every packet but Initials (those go out
+	 * before its parameters are known)
+	 */
+	if (hdr.type != QUIC_PKT_INITIAL && qs->remote.grease_quic_bit &&
+	    test_bit(QUIC_F_TP_RECEIVED, &qs->flags) && (get_random_u8() & 1))
+		p[0] &= ~QUIC_HDR_FIXED_BIT;
 	room -= hlen;
 	p += hlen;
 	pkt->pns = pns;
