@@ -635,6 +635,25 @@ static bool quic_app_ready(const struct sock *sk)
 }
 
 /* is something due in space @pns? */
+/* bytes of a packet that are not STREAM data: header, frame head, tag */
+#define QUIC_NAGLE_OVERHEAD	64
+
+/*
+ * Nagle (RFC 896, as TCP's, for stream_data_nodelay 0): while 1-RTT data
+ * is unacknowledged, less than a packet of new stream data waits for more
+ * data or for the acknowledgment. A FIN, a reset or a retransmission goes
+ * at once, and so does anything that rides in a packet sent for another
+ * reason.
+ */
+static bool quic_nagle(const struct quic_sock *qs)
+{
+	return !qs->config.stream_data_nodelay &&
+	       qs->pns[QUIC_PNS_APP].bytes_in_flight &&
+	       qs->mss > QUIC_NAGLE_OVERHEAD &&
+	       quic_stream_send_small(&qs->streams,
+				      qs->mss - QUIC_NAGLE_OVERHEAD);
+}
+
 static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -652,7 +671,7 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 		return true;
 	if (pns != QUIC_PNS_APP || !quic_app_ready(sk))
 		return false;
-	return quic_stream_send_pending(&qs->streams) ||
+	return (quic_stream_send_pending(&qs->streams) && !quic_nagle(qs)) ||
 	       !skb_queue_empty(&qs->dgsq) ||
 	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
 	       test_bit(QUIC_F_NEW_TOKEN_SEND, &qs->flags) ||

@@ -661,6 +661,36 @@ bool quic_stream_send_pending(const struct quic_stream_table *t)
 	       t->data_blocked_send;
 }
 
+/**
+ * quic_stream_send_small - Nagle's test (RFC 896, as TCP applies it):
+ *	everything the streams have to send is new data, less than @small
+ *	bytes together, and no FIN, reset, STOP_SENDING, retransmission or
+ *	flow-control frame is due
+ * @t: table
+ * @small: bytes of a full packet's STREAM data
+ *
+ * Return: true if sending may wait for more data or an acknowledgment.
+ */
+bool quic_stream_send_small(const struct quic_stream_table *t, u64 small)
+{
+	const struct quic_stream *s;
+	u64 sum = 0;
+
+	if (t->max_data_send || t->max_streams_send ||
+	    t->streams_blocked_send || t->data_blocked_send)
+		return false;
+	list_for_each_entry(s, &t->send, send_node) {
+		if (s->reset_due || s->stop_due || s->max_data_send ||
+		    s->reset || (s->send_fin && !s->fin_sent) ||
+		    s->data.retx.n)
+			return false;
+		sum += s->data.send_end - s->data.send_off;
+		if (sum >= small)
+			return false;
+	}
+	return true;
+}
+
 static bool quic_stream_fin_due(const struct quic_stream *s)
 {
 	return s->send_fin && !s->fin_sent &&

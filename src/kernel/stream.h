@@ -176,6 +176,7 @@ void quic_stream_consumed(struct quic_stream_table *t, struct quic_stream *s,
 int quic_stream_queue(struct quic_stream_table *t, struct quic_stream *s,
 		      u32 len, quic_cstream_copy_t copy, void *arg, bool fin);
 bool quic_stream_send_pending(const struct quic_stream_table *t);
+bool quic_stream_send_small(const struct quic_stream_table *t, u64 small);
 struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 					   size_t room, struct quic_frame *f);
 void quic_stream_on_acked(struct quic_stream_table *t, s64 id, u64 off,
