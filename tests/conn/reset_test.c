@@ -281,6 +281,20 @@ static int srv_events(int lfd, void *arg)
 	return qt_event_enable(lfd, QUIC_EVENT_STREAM_UPDATE, 1);
 }
 
+/* the 1000 bytes must be on the wire before the reset for final size 1000:
+ * no coalescing (a write held back and then reset has final size 0)
+ */
+static int cli_nodelay(int fd, void *arg)
+{
+	struct quic_config cfg;
+
+	(void)arg;
+	if (qt_get_config(fd, &cfg))
+		return -1;
+	cfg.stream_data_nodelay = 1;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg));
+}
+
 int main(void)
 {
 	if (qt_init())
@@ -288,7 +302,7 @@ int main(void)
 	test_event_option();
 	qt_run(&(struct qt_pair){ .name = "reset_stop_sending", .timeout = 90,
 				  .client = client, .server = server,
-				  .srv_setup = srv_events });
+				  .srv_setup = srv_events, .cli_setup = cli_nodelay });
 	qt_run(&(struct qt_pair){ .name = "event_off", .timeout = 60,
 				  .client = off_client, .server = off_server });
 	qt_done();
