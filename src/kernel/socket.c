@@ -512,12 +512,16 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	s64 id;
 	int err;
 
-	while (sk->sk_state == QUIC_SS_ESTABLISHING) {
-		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING);
+	/* during the handshake, data waits for it unless 0-RTT can take
+	 * it (zerortt.c), as TCP Fast Open's
+	 */
+	while (sk->sk_state == QUIC_SS_ESTABLISHING && !quic_zrtt_open(sk)) {
+		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING ||
+				quic_zrtt_open(sk));
 		if (err)
 			return err;
 	}
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (sk->sk_state != QUIC_SS_ESTABLISHED && !quic_zrtt_open(sk))
 		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
 	err = quic_stream_send_id(&qs->streams, sid, sflags, &id);
 	if (err)
@@ -585,12 +589,16 @@ static int quic_send_dgram(struct sock *sk, struct msghdr *msg, size_t len)
 	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	int err;
 
-	while (sk->sk_state == QUIC_SS_ESTABLISHING) {
-		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING);
+	/* during the handshake, data waits for it unless 0-RTT can take
+	 * it (zerortt.c), as TCP Fast Open's
+	 */
+	while (sk->sk_state == QUIC_SS_ESTABLISHING && !quic_zrtt_open(sk)) {
+		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING ||
+				quic_zrtt_open(sk));
 		if (err)
 			return err;
 	}
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (sk->sk_state != QUIC_SS_ESTABLISHED && !quic_zrtt_open(sk))
 		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
 	return quic_dgram_send(sk, msg, len, &timeo);
 }
