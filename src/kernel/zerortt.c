@@ -70,8 +70,11 @@ void quic_zrtt_secret(struct sock *sk, bool send)
 		return;
 	}
 	if (send && test_bit(QUIC_F_ZRTT_PARAMS, &qs->flags) &&
-	    qs->zrtt_state == QUIC_ZRTT_NONE)
+	    qs->zrtt_state == QUIC_ZRTT_NONE) {
 		qs->zrtt_state = QUIC_ZRTT_ATTEMPT;
+		/* a sendmsg() waiting for the handshake may go now */
+		sk->sk_state_change(sk);
+	}
 }
 
 /* the server refused 0-RTT: every 0-RTT packet is lost and the streams
