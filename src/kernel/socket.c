@@ -654,8 +654,14 @@ static bool quic_recv_ready(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	int mlen;
 
-	return quic_recv_hs_pns(qs, &mlen) >= 0 ||
-	       !skb_queue_empty(&qs->evq) || !skb_queue_empty(&qs->dgq) ||
+	if (quic_recv_hs_pns(qs, &mlen) >= 0 || !skb_queue_empty(&qs->evq))
+		return true;
+	/* 0-RTT data waits for the end of the handshake: its reader is the
+	 * TLS library until then
+	 */
+	if (sk->sk_state == QUIC_SS_ESTABLISHING)
+		return false;
+	return !skb_queue_empty(&qs->dgq) ||
 	       quic_stream_readable(&qs->streams);
 }
 
@@ -765,12 +771,14 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 					      MSG_QUIC_NOTIFICATION);
 			break;
 		}
-		if (!skb_queue_empty(&qs->dgq)) {
+		if (!skb_queue_empty(&qs->dgq) &&
+		    sk->sk_state != QUIC_SS_ESTABLISHING) {
 			err = quic_queue_recv(sk, &qs->dgq, msg, len, flags,
 					      MSG_QUIC_DATAGRAM);
 			break;
 		}
-		s = quic_stream_readable(&qs->streams);
+		s = sk->sk_state == QUIC_SS_ESTABLISHING ? NULL :
+		    quic_stream_readable(&qs->streams);
 		if (s) {
 			err = quic_recv_stream(sk, msg, len, s);
 			break;
