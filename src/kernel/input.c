@@ -296,7 +296,7 @@ static int quic_level_of(u8 type)
  * coalesced with the Initial that brings the keys' TLS message)
  */
 static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len, u8 ecn,
-			     bool zrtt)
+			     bool zrtt, bool again)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sk_buff *skb;
@@ -311,7 +311,8 @@ static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len, u8 ecn,
 		return;
 	if (zrtt) {
 		qs->zrtt_pending++;
-		quic_mib_inc(QUIC_MIB_ZRTT_BUFFERED);
+		if (!again)
+			quic_mib_inc(QUIC_MIB_ZRTT_BUFFERED);
 	}
 	skb_put_data(skb, pkt, len);
 	QUIC_SKB_CB(skb)->time = quic_now();
@@ -581,8 +582,9 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	    !quic_zrtt_hold(sk))
 		return hdr.pkt_len;
 	if (!qs->crypto[level].p.rx.ready) {
+		/* held again (from the queue: no @rb) is not counted again */
 		quic_pending_add(sk, p, hdr.pkt_len, ecn,
-				 hdr.type == QUIC_PKT_0RTT);
+				 hdr.type == QUIC_PKT_0RTT, !rb);
 		return hdr.pkt_len;
 	}
 	s = &qs->pns[pns];
