@@ -119,10 +119,11 @@ static gnutls_anti_replay_t quic_replay_get(void)
 	return ar;
 }
 
-/* A server session created with GNUTLS_ENABLE_EARLY_DATA: tickets allow
- * early data of any size, as QUIC requires (RFC 9001 4.6.1: the
- * max_early_data_size is 0xffffffff; QUIC flow control limits 0-RTT), and
- * each ClientHello's early data is taken once (anti-replay).
+/* A server session, before the ClientHello arrives: if it was created with
+ * GNUTLS_ENABLE_EARLY_DATA, its tickets allow early data of any size, as
+ * QUIC requires (RFC 9001 4.6.1: max_early_data_size is 0xffffffff; QUIC
+ * flow control limits 0-RTT), and each ClientHello's early data is taken
+ * once (anti-replay). Harmless for a session without that flag.
  */
 int quic_server_early_data(gnutls_session_t session)
 {

@@ -430,9 +430,6 @@ QUIC_EXPORT int quic_server_handshake(int sockfd, const char *pkey_file,
 	ret = quic_server_set_ticket_key(session, sockfd);
 	if (ret)
 		goto out;
-	ret = quic_server_early_data(session);
-	if (ret)
-		goto out;
 	ret = quic_run(session, sockfd, false);
 out:
 	gnutls_deinit(session);
