@@ -10,6 +10,8 @@
  *   zerortt_params_after_connect  TRANSPORT_PARAM remote=1 after connect():
  *                               EISCONN
  *   zerortt_accepted            the server read every byte (count and sum)
+ *   zerortt_accepted_datagram   a DATAGRAM written during the handshake
+ *                               reached the server (in 0-RTT)
  *   zerortt_accepted_sent       QuicZeroRttSent and QuicZeroRttRcvd grew,
  *                               QuicZeroRttAccepted by 2 (both sides),
  *                               QuicZeroRttBuffered grew, no rejection
@@ -84,7 +86,9 @@ static uint32_t sum(const unsigned char *p, size_t n)
 	return s;
 }
 
-/* server: read one stream to its end, answer "<bytes> <sum>" on it */
+/* server: read one stream to its end, answer "<bytes> <sum> <datagrams>"
+ * on it
+ */
 static void serve(int fd)
 {
 	static unsigned char buf[65536];
@@ -92,12 +96,17 @@ static void serve(int fd)
 	struct qt_rcv r;
 	char out[64];
 	int64_t sid = -1;
+	int dg = 0;
 	ssize_t n;
 
 	for (;;) {
 		n = qt_recv(fd, buf + got, sizeof(buf) - got, 0, &r);
 		if (n <= 0)
 			return;
+		if (r.mflags & MSG_QUIC_DATAGRAM) {
+			dg++;
+			continue;
+		}
 		if (r.sid < 0)
 			continue;	/* an event */
 		sid = r.sid;
@@ -105,7 +114,7 @@ static void serve(int fd)
 		if (r.sflags & MSG_QUIC_STREAM_FIN)
 			break;
 	}
-	n = snprintf(out, sizeof(out), "%zu %u", got, sum(buf, got));
+	n = snprintf(out, sizeof(out), "%zu %u %d", got, sum(buf, got), dg);
 	qt_send(fd, out, (size_t)n, sid, MSG_QUIC_STREAM_FIN, 0);
 }
 
@@ -196,7 +205,8 @@ static void server(int la, int lb)
  */
 static int zconn(const struct sockaddr_storage *ss, socklen_t sl,
 		 const struct quic_transport_param *tp, const void *data,
-		 socklen_t dlen, const unsigned char *payload, int *hret)
+		 socklen_t dlen, const unsigned char *payload, int *hret,
+		 int dgram)
 {
 	struct hs h = { 0 };
 	pthread_t t;
@@ -216,6 +226,8 @@ static int zconn(const struct sockaddr_storage *ss, socklen_t sl,
 	qt_stage = "handshake";
 	pthread_create(&t, NULL, hs_thread, &h);
 	n = qt_send(fd, payload, ZLEN, -1, MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN, 0);
+	if (dgram && qt_send_plain(fd, "0-RTT datagram", 14, MSG_QUIC_DATAGRAM) != 14)
+		printf("# datagram: %s\n", strerror(errno));
 	pthread_join(t, NULL);
 	*hret = h.ret;
 	if (n != ZLEN && !h.ret)
@@ -223,13 +235,16 @@ static int zconn(const struct sockaddr_storage *ss, socklen_t sl,
 	return fd;
 }
 
-/* the server's answer: did it get ZLEN bytes of @payload? */
-static int answer_ok(int fd, const unsigned char *payload)
+/* the server's answer: did it get ZLEN bytes of @payload? (and how many
+ * datagrams, in *@dg)
+ */
+static int answer_dg(int fd, const unsigned char *payload, int *dg)
 {
-	char buf[64], want[64];
+	char buf[64], want[64], *sp;
 	struct qt_rcv r;
 	ssize_t n;
 
+	*dg = -1;
 	snprintf(want, sizeof(want), "%d %u", ZLEN, sum(payload, ZLEN));
 	do {
 		n = qt_recv(fd, buf, sizeof(buf) - 1, 0, &r);
@@ -237,9 +252,21 @@ static int answer_ok(int fd, const unsigned char *payload)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
+	sp = strrchr(buf, ' ');
+	if (sp) {
+		*dg = atoi(sp + 1);
+		*sp = 0;
+	}
 	if (strcmp(buf, want))
 		printf("# server got \"%s\", expected \"%s\"\n", buf, want);
 	return !strcmp(buf, want);
+}
+
+static int answer_ok(int fd, const unsigned char *payload)
+{
+	int dg;
+
+	return answer_dg(fd, payload, &dg);
 }
 
 /* a UDP relay between the client and the server that keeps the client's
@@ -295,9 +322,10 @@ static int listener(struct sockaddr_storage *ss, socklen_t *sl,
 		    const unsigned char *key)
 {
 	int lfd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	struct quic_transport_param p = { .max_datagram_frame_size = 1200 };
 
 	*sl = qt_loopback(AF_INET, ss, 0);
-	if (lfd < 0 ||
+	if (lfd < 0 || qt_set_tp(lfd, &p) ||
 	    setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, key, 64) ||
 	    bind(lfd, (struct sockaddr *)ss, *sl) || listen(lfd, 16))
 		return -1;
@@ -326,7 +354,7 @@ int main(void)
 	struct sockaddr_storage sa, sb, sr;
 	struct quic_transport_param tp, bad;
 	socklen_t sla, slb, slr, dlen = sizeof(data);
-	int la, lb, fd, sv[2], st, hret = -1, ok;
+	int la, lb, fd, sv[2], st, hret = -1, ok, dg;
 	struct quic_config cfg;
 	pthread_t rt;
 	pid_t pid;
@@ -397,12 +425,14 @@ int main(void)
 
 	/* 2: 0-RTT accepted */
 	counters(c0);
-	fd = zconn(&sa, sla, &tp, data, dlen, payload, &hret);
+	fd = zconn(&sa, sla, &tp, data, dlen, payload, &hret, 1);
 	if (fd < 0 || hret) {
 		printf("FAIL zerortt_accepted: handshake %s\n", strerror(-hret));
 		goto out;
 	}
-	T_OK("zerortt_accepted", answer_ok(fd, payload) ? 0 : -1);
+	T_OK("zerortt_accepted", answer_dg(fd, payload, &dg) ? 0 : -1);
+	t_result(dg == 1, "zerortt_accepted_datagram", "the server got %d datagrams",
+		 dg);
 	counters(c1);
 	delta(c0, c1, d);
 	show("accepted", d);
@@ -413,7 +443,7 @@ int main(void)
 
 	/* 3: rejected: the server cannot decrypt the ticket */
 	counters(c0);
-	fd = zconn(&sb, slb, &tp, data, dlen, payload, &hret);
+	fd = zconn(&sb, slb, &tp, data, dlen, payload, &hret, 0);
 	if (fd < 0 || hret) {
 		printf("FAIL zerortt_rejected: handshake %s\n", strerror(-hret));
 		goto out;
@@ -429,7 +459,7 @@ int main(void)
 
 	/* 4: parameters without session data: no 0-RTT */
 	counters(c0);
-	fd = zconn(&sa, sla, &tp, NULL, 0, payload, &hret);
+	fd = zconn(&sa, sla, &tp, NULL, 0, payload, &hret, 0);
 	ok = fd >= 0 && !hret && answer_ok(fd, payload);
 	counters(c1);
 	delta(c0, c1, d);
@@ -443,7 +473,7 @@ int main(void)
 	dlen = sizeof(data);
 	bad = tp;
 	bad.max_streams_bidi = tp.max_streams_bidi + 10;
-	fd = zconn(&sa, sla, &bad, data, dlen, payload, &hret);
+	fd = zconn(&sa, sla, &bad, data, dlen, payload, &hret, 0);
 	t_result(hret == -EPROTO, "zerortt_limit_shrunk", "handshake returned %d (%s)",
 		 hret, strerror(-hret));
 	qt_tell('D');
@@ -462,7 +492,7 @@ int main(void)
 	slr = sizeof(sr);
 	getsockname(relay.rfd, (struct sockaddr *)&sr, &slr);
 	pthread_create(&rt, NULL, relay_thread, NULL);
-	fd = zconn(&sr, slr, &tp, data, dlen, payload, &hret);
+	fd = zconn(&sr, slr, &tp, data, dlen, payload, &hret, 0);
 	ok = fd >= 0 && !hret && answer_ok(fd, payload);
 	qt_tell('D');
 	if (fd >= 0)
