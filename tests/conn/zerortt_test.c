@@ -402,10 +402,19 @@ int main(void)
 	}
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, data, &dlen))
 		dlen = 0;
-	memset(&tp, 0, sizeof(tp));
-	tp.remote = 1;
-	qt_get_tp(fd, &tp);
-	tp.remote = 1;
+	{
+		socklen_t len = sizeof(tp);
+
+		/* the server's parameters: remote = 1 selects them */
+		memset(&tp, 0, sizeof(tp));
+		tp.remote = 1;
+		if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, &len) ||
+		    !tp.remote || tp.max_datagram_frame_size != 1200) {
+			printf("FAIL zerortt_first: the server's parameters: %s\n",
+			       strerror(errno));
+			goto out;
+		}
+	}
 	{
 		struct quic_transport_param p = tp;
 
