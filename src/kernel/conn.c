@@ -222,6 +222,7 @@ int quic_conn_connect(struct sock *sk, const union quic_addr *peer)
 	qs->peer = *peer;
 	qs->laddr = qs->udp_sk->addr;
 	quic_conn_setup(sk, false);
+	quic_zrtt_connect(sk);
 	err = quic_conn_new_scid(sk);
 	if (err)
 		return err;
@@ -429,6 +430,8 @@ int quic_conn_set_secret(struct sock *sk, sockptr_t optval,
 				     s.send, s.secret);
 	if (err)
 		goto out;
+	if (s.level == QUIC_CRYPTO_EARLY)
+		quic_zrtt_secret(sk, s.send);
 	if (s.level == QUIC_CRYPTO_APP) {
 		if (s.send && !quic_is_serv(qs) &&
 		    sk->sk_state == QUIC_SS_ESTABLISHING) {
@@ -541,6 +544,13 @@ int quic_conn_set_tp_ext(struct sock *sk, const u8 *buf, u32 len)
 	if ((tp->present & QUIC_TP_HAS_VERSION_INFO) &&
 	    tp->vi.chosen != qs->version)
 		goto out;
+	/* 0-RTT: accepted, no remembered limit may shrink (else
+	 * PROTOCOL_VIOLATION); refused, the new limits replace them
+	 */
+	if (quic_zrtt_check_params(sk, &tp->p)) {
+		err = -EPROTO;
+		goto out;
+	}
 	if (!server && (tp->present & QUIC_TP_HAS_RESET_TOKEN))
 		quic_cid_dest_update(&qs->dcids, 0, NULL, 0, tp->token);
 	qs->remote = tp->p;

@@ -195,4 +195,14 @@ int quic_token_check_new(const u8 *token, size_t len,
 int quic_token_issue(struct sock *sk);
 void quic_token_received(struct sock *sk, const u8 *token, u32 len);
 
+/* zerortt.c */
+bool quic_zrtt_open(const struct sock *sk);
+bool quic_zrtt_send_ready(const struct sock *sk);
+void quic_zrtt_connect(struct sock *sk);
+void quic_zrtt_secret(struct sock *sk, bool send);
+void quic_zrtt_rcv_handshake(struct sock *sk);
+int quic_zrtt_check_params(struct sock *sk,
+			   const struct quic_transport_param *p);
+bool quic_zrtt_hold(struct sock *sk);
+
 #endif /* __QUIC_CONN_H__ */

@@ -190,6 +190,18 @@ static void quic_listen_rcv(struct sock *sk, struct sk_buff *skb)
 			quic_send_vn(qs->udp_sk, &hdr, &dst, &src);
 		goto drop;
 	}
+	/* 0-RTT packets in datagrams of their own may overtake the
+	 * Initial's processing: they wait with it, a few of them
+	 */
+	if (hdr.type == QUIC_PKT_0RTT) {
+		req = quic_request_find(qs, &src, hdr.dcid, hdr.dcid_len);
+		if (req && skb_queue_len(&req->skbs) < QUIC_REQ_SKBS_MAX) {
+			__skb_queue_tail(&req->skbs, skb);
+			return;
+		}
+		quic_mib_inc(QUIC_MIB_ZRTT_DROPPED);
+		goto drop;
+	}
 	/* only a client's Initial in a full-size datagram opens a
 	 * connection, with an ID of at least 8 bytes (RFC 9000 7.2, 14.1)
 	 */
@@ -283,16 +295,25 @@ static int quic_level_of(u8 type)
 /* keep a packet whose keys are not installed yet (a Handshake packet
  * coalesced with the Initial that brings the keys' TLS message)
  */
-static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len, u8 ecn)
+static void quic_pending_add(struct sock *sk, const u8 *pkt, u32 len, u8 ecn,
+			     bool zrtt, bool again)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sk_buff *skb;
 
-	if (skb_queue_len(&qs->pending) >= QUIC_PENDING_MAX)
+	if (skb_queue_len(&qs->pending) >= QUIC_PENDING_MAX) {
+		if (zrtt)
+			quic_mib_inc(QUIC_MIB_ZRTT_DROPPED);
 		return;
+	}
 	skb = alloc_skb(len, GFP_ATOMIC);
 	if (!skb)
 		return;
+	if (zrtt) {
+		qs->zrtt_pending++;
+		if (!again)
+			quic_mib_inc(QUIC_MIB_ZRTT_BUFFERED);
+	}
 	skb_put_data(skb, pkt, len);
 	QUIC_SKB_CB(skb)->time = quic_now();
 	/* its ECN mark still counts when the keys come (RFC 9000 13.4.1) */
@@ -434,6 +455,8 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			err = quic_cstream_recv(&qs->cs[pns], f.crypto.offset,
 						f.crypto.data, f.crypto.len,
 						GFP_ATOMIC, errcode);
+			if (!err && pns == QUIC_PNS_HANDSHAKE)
+				quic_zrtt_rcv_handshake(sk);
 			if (!err)
 				sk->sk_data_ready(sk);
 			break;
@@ -560,10 +583,13 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	    (pns == QUIC_PNS_HANDSHAKE &&
 	     test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags)))
 		return hdr.pkt_len;
-	if (hdr.type == QUIC_PKT_0RTT && !quic_is_serv(qs))
+	if (hdr.type == QUIC_PKT_0RTT && !qs->crypto[level].p.rx.ready &&
+	    !quic_zrtt_hold(sk))
 		return hdr.pkt_len;
 	if (!qs->crypto[level].p.rx.ready) {
-		quic_pending_add(sk, p, hdr.pkt_len, ecn);
+		/* held again (from the queue: no @rb) is not counted again */
+		quic_pending_add(sk, p, hdr.pkt_len, ecn,
+				 hdr.type == QUIC_PKT_0RTT, !rb);
 		return hdr.pkt_len;
 	}
 	s = &qs->pns[pns];
@@ -616,6 +642,8 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 		return hdr.pkt_len;	/* no memory: not acknowledged */
 	quic_pnspace_recv(s, hdr.pn, ae, now);
 	quic_mib_inc(QUIC_MIB_PKTS_RCVD);
+	if (hdr.type == QUIC_PKT_0RTT)
+		quic_mib_inc(QUIC_MIB_ZRTT_RCVD);
 	/* ECN counts for our ACK_ECN frames: ECT(0), ECT(1), CE */
 	if (ecn != INET_ECN_NOT_ECT)
 		qs->ecn_recvd[pns][ecn == INET_ECN_ECT_0 ? 0 :
@@ -735,6 +763,7 @@ void quic_process_pending(struct sock *sk)
 
 	__skb_queue_head_init(&q);
 	skb_queue_splice_init(&qs->pending, &q);
+	qs->zrtt_pending = 0;
 	while ((skb = __skb_dequeue(&q))) {
 		if (sk->sk_state != QUIC_SS_CLOSED &&
 		    !test_bit(QUIC_F_PEER_CLOSED, &qs->flags))

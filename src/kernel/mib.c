@@ -28,6 +28,12 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PATH_VALIDATED] = "QuicPathValidated",
 	[QUIC_MIB_PATH_FAILED]	= "QuicPathFailed",
 	[QUIC_MIB_AMP_LIMITED]	= "QuicAmpLimited",
+	[QUIC_MIB_ZRTT_SENT]	= "QuicZeroRttSent",
+	[QUIC_MIB_ZRTT_RCVD]	= "QuicZeroRttRcvd",
+	[QUIC_MIB_ZRTT_ACCEPTED] = "QuicZeroRttAccepted",
+	[QUIC_MIB_ZRTT_REJECTED] = "QuicZeroRttRejected",
+	[QUIC_MIB_ZRTT_BUFFERED] = "QuicZeroRttBuffered",
+	[QUIC_MIB_ZRTT_DROPPED]	= "QuicZeroRttDropped",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

@@ -29,6 +29,16 @@ enum quic_mib_field {
 	QUIC_MIB_PATH_VALIDATED,	/* new paths validated */
 	QUIC_MIB_PATH_FAILED,		/* new paths given up */
 	QUIC_MIB_AMP_LIMITED,		/* sends held by the 3x limit */
+	QUIC_MIB_ZRTT_SENT,		/* 0-RTT packets sent (client) */
+	QUIC_MIB_ZRTT_RCVD,		/* 0-RTT packets processed (server) */
+	QUIC_MIB_ZRTT_ACCEPTED,		/* connections with 0-RTT accepted
+					 * (counted by each side)
+					 */
+	QUIC_MIB_ZRTT_REJECTED,		/* client: 0-RTT refused by the server */
+	QUIC_MIB_ZRTT_BUFFERED,		/* 0-RTT packets held for their key */
+	QUIC_MIB_ZRTT_DROPPED,		/* 0-RTT packets dropped (no key, or
+					 * over the bound)
+					 */
 	QUIC_MIB_MAX,
 };
 

@@ -669,8 +669,13 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 		return false;
 	if (quic_cstream_send_pending(&qs->cs[pns]))
 		return true;
-	if (pns != QUIC_PNS_APP || !quic_app_ready(sk))
+	if (pns != QUIC_PNS_APP)
 		return false;
+	/* 0-RTT: stream data and datagrams only */
+	if (!quic_app_ready(sk))
+		return quic_zrtt_send_ready(sk) &&
+		       (!list_empty(&qs->streams.send) ||
+			!skb_queue_empty(&qs->dgsq));
 	return (quic_stream_send_pending(&qs->streams) && !quic_nagle(qs)) ||
 	       !skb_queue_empty(&qs->dgsq) ||
 	       test_bit(QUIC_F_HS_DONE_SEND, &qs->flags) ||
@@ -832,10 +837,21 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	struct quic_stream *st;
 	u32 room, used = 0, n, exp;
 	struct quic_pkt *pkt;
-	bool ae = false;
+	bool ae = false, early = false;
 	int hlen;
 	u8 *p;
 
+	/* a client without 1-RTT keys sends application data in 0-RTT
+	 * packets (RFC 9001 4.6.1): the frames 0-RTT may carry, no ACK
+	 * (RFC 9000 12.4), nor CONNECTION_CLOSE
+	 */
+	if (pns == QUIC_PNS_APP && !qs->crypto[level].p.tx.ready &&
+	    quic_zrtt_send_ready(sk)) {
+		if (test_bit(QUIC_F_CLOSE_SEND, &qs->flags))
+			return;
+		early = true;
+		level = QUIC_CRYPTO_EARLY;
+	}
 	if (!qs->crypto[level].p.tx.ready || !qs->dcids.active)
 		return;
 	if ((pns == QUIC_PNS_INITIAL &&
@@ -857,7 +873,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 
 	hdr.type = pns == QUIC_PNS_INITIAL ? QUIC_PKT_INITIAL :
 		   pns == QUIC_PNS_HANDSHAKE ? QUIC_PKT_HANDSHAKE :
-		   QUIC_PKT_1RTT;
+		   early ? QUIC_PKT_0RTT : QUIC_PKT_1RTT;
 	hdr.version = qs->version;
 	hdr.dcid = qs->dcids.active->cid.data;
 	hdr.dcid_len = qs->dcids.active->cid.len;
@@ -896,7 +912,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		used += quic_put_close(sk, pns, p, room);
 		goto done;
 	}
-	if (s->nrecv && (s->ack_pending || s->ae_unacked)) {
+	if (!early && s->nrecv && (s->ack_pending || s->ae_unacked)) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
 			const u64 *c = qs->ecn_recvd[pns];
@@ -1009,7 +1025,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		quic_pkt_rec_add(pkt, QUIC_REC_CRYPTO, 0, f.crypto.offset,
 				 f.crypto.len, false);
 	}
-	while (pns == QUIC_PNS_APP && quic_app_ready(sk) &&
+	while (pns == QUIC_PNS_APP && (quic_app_ready(sk) || early) &&
 	       pkt->nrec < QUIC_PKT_RECS) {
 		st = quic_stream_next_frame(&qs->streams, room - used, &f);
 		if (!st)
@@ -1044,7 +1060,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 					 0, 0, false);
 	}
 	/* datagrams: after the stream frames that were due, never resent */
-	while (pns == QUIC_PNS_APP && quic_app_ready(sk) &&
+	while (pns == QUIC_PNS_APP && (quic_app_ready(sk) || early) &&
 	       !skb_queue_empty(&qs->dgsq)) {
 		struct sk_buff *dg = skb_peek(&qs->dgsq);
 
@@ -1098,6 +1114,8 @@ done:
 	d->open.pn = hdr.pn;
 	d->open.level = level;
 	d->open.ae = ae;
+	if (early)
+		quic_mib_inc(QUIC_MIB_ZRTT_SENT);
 	if (hdr.type == QUIC_PKT_INITIAL) {
 		d->has_initial = true;
 		d->initial_ae |= ae;

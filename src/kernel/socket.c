@@ -512,12 +512,16 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	s64 id;
 	int err;
 
-	while (sk->sk_state == QUIC_SS_ESTABLISHING) {
-		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING);
+	/* during the handshake, data waits for it unless 0-RTT can take
+	 * it (zerortt.c), as TCP Fast Open's
+	 */
+	while (sk->sk_state == QUIC_SS_ESTABLISHING && !quic_zrtt_open(sk)) {
+		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING ||
+				quic_zrtt_open(sk));
 		if (err)
 			return err;
 	}
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (sk->sk_state != QUIC_SS_ESTABLISHED && !quic_zrtt_open(sk))
 		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
 	err = quic_stream_send_id(&qs->streams, sid, sflags, &id);
 	if (err)
@@ -585,12 +589,16 @@ static int quic_send_dgram(struct sock *sk, struct msghdr *msg, size_t len)
 	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	int err;
 
-	while (sk->sk_state == QUIC_SS_ESTABLISHING) {
-		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING);
+	/* during the handshake, data waits for it unless 0-RTT can take
+	 * it (zerortt.c), as TCP Fast Open's
+	 */
+	while (sk->sk_state == QUIC_SS_ESTABLISHING && !quic_zrtt_open(sk)) {
+		err = quic_wait(sk, &timeo, sk->sk_state != QUIC_SS_ESTABLISHING ||
+				quic_zrtt_open(sk));
 		if (err)
 			return err;
 	}
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (sk->sk_state != QUIC_SS_ESTABLISHED && !quic_zrtt_open(sk))
 		return sk->sk_err ? -sk->sk_err : -ENOTCONN;
 	return quic_dgram_send(sk, msg, len, &timeo);
 }
@@ -646,8 +654,14 @@ static bool quic_recv_ready(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	int mlen;
 
-	return quic_recv_hs_pns(qs, &mlen) >= 0 ||
-	       !skb_queue_empty(&qs->evq) || !skb_queue_empty(&qs->dgq) ||
+	if (quic_recv_hs_pns(qs, &mlen) >= 0 || !skb_queue_empty(&qs->evq))
+		return true;
+	/* 0-RTT data waits for the end of the handshake: its reader is the
+	 * TLS library until then
+	 */
+	if (sk->sk_state == QUIC_SS_ESTABLISHING)
+		return false;
+	return !skb_queue_empty(&qs->dgq) ||
 	       quic_stream_readable(&qs->streams);
 }
 
@@ -757,12 +771,14 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 					      MSG_QUIC_NOTIFICATION);
 			break;
 		}
-		if (!skb_queue_empty(&qs->dgq)) {
+		if (!skb_queue_empty(&qs->dgq) &&
+		    sk->sk_state != QUIC_SS_ESTABLISHING) {
 			err = quic_queue_recv(sk, &qs->dgq, msg, len, flags,
 					      MSG_QUIC_DATAGRAM);
 			break;
 		}
-		s = quic_stream_readable(&qs->streams);
+		s = sk->sk_state == QUIC_SS_ESTABLISHING ? NULL :
+		    quic_stream_readable(&qs->streams);
 		if (s) {
 			err = quic_recv_stream(sk, msg, len, s);
 			break;

@@ -86,7 +86,18 @@ enum {
 	QUIC_F_NEW_TOKEN_SEND,	/* server: NEW_TOKEN (qs->token) to (re)send */
 	QUIC_F_KU_PREPARE,	/* old 1-RTT keys to drop (keyupdate.c) */
 	QUIC_F_PATH_FREE,	/* a tunnel socket a path left, to release */
+	QUIC_F_ZRTT_PARAMS,	/* client: the server's parameters remembered */
 };
+
+/* 0-RTT state of a connection (zerortt.c) */
+enum {
+	QUIC_ZRTT_NONE,		/* no 0-RTT on this connection */
+	QUIC_ZRTT_ATTEMPT,	/* client: sending 0-RTT, no answer yet */
+	QUIC_ZRTT_ACCEPTED,	/* the server took 0-RTT */
+	QUIC_ZRTT_REJECTED,	/* client: the server refused 0-RTT */
+};
+
+#define QUIC_ZRTT_PENDING_MAX	10	/* 0-RTT packets held for their key */
 
 /* a connection waiting on a listener for accept() */
 struct quic_request {
@@ -180,6 +191,12 @@ struct quic_sock {
 	 */
 	struct quic_cid			rx_dcid;
 	u64				rx_scid_seq;
+	/* 0-RTT (zerortt.c): QUIC_ZRTT_*, 0-RTT packets on @pending, and
+	 * the client's remembered server parameters as set before connect()
+	 */
+	u8				zrtt_state;
+	u8				zrtt_pending;
+	struct quic_transport_param	zrtt_remote;
 };
 
 struct quic6_sock {

@@ -173,6 +173,11 @@ static int quic_sock_set_transport_param(struct sock *sk, sockptr_t optval,
 		return -EISCONN;
 
 	dst = p.remote ? &qs->remote : &qs->local;
+	/* the server's parameters of an earlier connection: 0-RTT may use
+	 * them (zerortt.c)
+	 */
+	if (p.remote)
+		set_bit(QUIC_F_ZRTT_PARAMS, &qs->flags);
 	dst->disable_active_migration = p.disable_active_migration;
 	dst->grease_quic_bit = p.grease_quic_bit;
 	dst->stateless_reset = p.stateless_reset;

@@ -80,6 +80,7 @@ static u64 quic_stream_recv_initial(const struct quic_stream_table *t, s64 id)
 }
 
 static void quic_streams_wake_send(struct quic_stream_table *t);
+static bool quic_stream_fin_due(const struct quic_stream *s);
 
 /* the peer's transport parameters arrived: its limits apply from now on */
 void quic_streams_set_remote(struct quic_stream_table *t)
@@ -514,8 +515,67 @@ static void quic_streams_wake_send(struct quic_stream_table *t)
 	for (i = 0; i < ARRAY_SIZE(t->hash); i++)
 		hlist_for_each_entry(s, &t->hash[i], node)
 			if (list_empty(&s->send_node) &&
-			    s->data.send_off < s->data.send_end)
+			    (s->data.send_off < s->data.send_end ||
+			     s->data.retx.n || quic_stream_fin_due(s)))
 				list_add_tail(&s->send_node, &t->send);
+}
+
+/* may the peer's stream limit see stream @id of ours yet? (after a 0-RTT
+ * rejection the server's new limit may be below streams already open)
+ */
+static bool quic_stream_over_limit(const struct quic_stream_table *t,
+				   const struct quic_stream *s)
+{
+	u64 n = (u64)s->id >> 2;
+
+	if (!quic_stream_local(t, s->id))
+		return false;
+	return n >= ((s->id & QUIC_STREAM_UNI) ? t->max_uni : t->max_bidi);
+}
+
+/**
+ * quic_streams_rewind - the peer has none of the stream data sent so far
+ *	(0-RTT was rejected, or never sent): all of it is new data again, and
+ *	the peer's limits are those of its parameters still to come
+ * @t: table
+ *
+ * Stream IDs and queued data stay; what was sent, the credit it used and
+ * the peer's limits start over (RFC 9001 4.6.2: the state of every stream
+ * is reset, and the application sees nothing of it).
+ */
+void quic_streams_rewind(struct quic_stream_table *t)
+{
+	struct quic_stream *s;
+	struct quic_cstream *cs;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(t->hash); i++) {
+		hlist_for_each_entry(s, &t->hash[i], node) {
+			if (!quic_stream_has_send(t, s->id))
+				continue;
+			cs = &s->data;
+			t->send_sum -= min_t(u64, t->send_sum,
+					     cs->send_off - cs->acked_off);
+			cs->send_off = cs->acked_off;
+			cs->retx.n = 0;
+			cs->acked.n = 0;
+			s->fin_sent = 0;
+			s->blocked_at = 0;
+			s->send_max = 0;
+			if (s->reset && !s->reset_acked)
+				s->reset_due = 1;
+			if (list_empty(&s->send_node) &&
+			    (cs->send_off < cs->send_end || s->reset_due ||
+			     quic_stream_fin_due(s)))
+				list_add_tail(&s->send_node, &t->send);
+		}
+	}
+	t->send_max = 0;
+	t->max_bidi = 0;
+	t->max_uni = 0;
+	t->data_blocked_at = 0;
+	t->data_blocked_send = false;
+	t->streams_blocked_send = 0;
 }
 
 /* MAX_DATA, MAX_STREAM_DATA and MAX_STREAMS_* from the peer */
@@ -533,9 +593,11 @@ void quic_stream_max_data_frame(struct quic_stream_table *t,
 		return;
 	case QUIC_FRAME_MAX_STREAMS_BIDI:
 		t->max_bidi = max_t(u64, t->max_bidi, f->max.max);
+		quic_streams_wake_send(t);
 		return;
 	case QUIC_FRAME_MAX_STREAMS_UNI:
 		t->max_uni = max_t(u64, t->max_uni, f->max.max);
+		quic_streams_wake_send(t);
 		return;
 	case QUIC_FRAME_MAX_STREAM_DATA:
 		s = quic_stream_find(t, f->max_stream_data.stream_id);
@@ -751,7 +813,7 @@ struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 			s->max_data_send = 0;
 			return s;
 		}
-		if (s->reset) {
+		if (s->reset || quic_stream_over_limit(t, s)) {
 			list_del_init(&s->send_node);
 			continue;
 		}

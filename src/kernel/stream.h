@@ -146,6 +146,7 @@ void quic_streams_init(struct quic_stream_table *t, bool server,
 		       const struct quic_transport_param *remote,
 		       struct quic_mem *rmem, struct quic_mem *wmem);
 void quic_streams_set_remote(struct quic_stream_table *t);
+void quic_streams_rewind(struct quic_stream_table *t);
 void quic_streams_free(struct quic_stream_table *t);
 
 struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id);

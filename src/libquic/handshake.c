@@ -629,6 +629,11 @@ QUIC_EXPORT int quic_handshake_init(gnutls_session_t session,
 	 * read and waits for one.
 	 */
 	ret = quic_handshake_continue(conn);
+	/* a server session (it wrote no ClientHello): early data, if the
+	 * caller's gnutls_init() enabled it, as QUIC wants it
+	 */
+	if (!ret && !conn->is_client)
+		ret = quic_server_early_data(session);
 	if (ret) {
 		quic_handshake_deinit(session);
 		return ret;

@@ -19,6 +19,9 @@ void quic_log(int level, const char *fmt, ...)
 #define quic_log_notice(...)	quic_log(LOG_NOTICE, __VA_ARGS__)
 #define quic_log_debug(...)	quic_log(LOG_DEBUG, __VA_ARGS__)
 
+/* early.c */
+int quic_server_early_data(gnutls_session_t session);
+
 /* error.c */
 int quic_errno_from_gnutls(int gnutls_err);
 

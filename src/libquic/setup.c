@@ -349,7 +349,8 @@ QUIC_EXPORT int quic_server_handshake(int sockfd, const char *pkey_file,
 	if (sockfd < 0)
 		return -EBADF;
 	quic_get_config(sockfd, &config);
-	ret = gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA);
+	ret = gnutls_init(&session, GNUTLS_SERVER | GNUTLS_ENABLE_EARLY_DATA |
+			  GNUTLS_NO_END_OF_EARLY_DATA);
 	if (ret) {
 		quic_log_error("cannot create a TLS session: %s", gnutls_strerror(ret));
 		return quic_errno_from_gnutls(ret);
