@@ -28,6 +28,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PATH_VALIDATED] = "QuicPathValidated",
 	[QUIC_MIB_PATH_FAILED]	= "QuicPathFailed",
 	[QUIC_MIB_AMP_LIMITED]	= "QuicAmpLimited",
+	[QUIC_MIB_KEEPALIVES]	= "QuicKeepalives",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

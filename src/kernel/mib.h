@@ -29,6 +29,7 @@ enum quic_mib_field {
 	QUIC_MIB_PATH_VALIDATED,	/* new paths validated */
 	QUIC_MIB_PATH_FAILED,		/* new paths given up */
 	QUIC_MIB_AMP_LIMITED,		/* sends held by the 3x limit */
+	QUIC_MIB_KEEPALIVES,		/* keep-alive PINGs sent */
 	QUIC_MIB_MAX,
 };
 

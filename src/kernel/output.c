@@ -1190,6 +1190,7 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		return 0;
 	}
 	len = skb->len;
+	qs->tx_bytes += len;
 	if (segs > 1) {
 		quic_gso_prepare(skb, budget, segs);
 		quic_mib_inc(QUIC_MIB_GSO_SENDS);
