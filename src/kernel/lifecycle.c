@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Connection lifecycle as the application sees it: the end of a connection
- * reported as QUIC_EVENT_CONNECTION_CLOSE (whatever ended it) and keep-alive
- * PINGs (keepalive_probe_interval) that hold an idle connection open.
+ * reported as QUIC_EVENT_CONNECTION_CLOSE (whatever ended it), keep-alive
+ * PINGs (keepalive_probe_interval) that hold an idle connection open,
+ * shutdown() and close() with SO_LINGER.
  */
 
 #include "conn.h"
@@ -64,4 +65,66 @@ void quic_keepalive_timer(struct sock *sk, u64 now)
 		qs->probe_pns = QUIC_PNS_APP;
 	}
 	quic_mib_inc(QUIC_MIB_KEEPALIVES);
+}
+
+/**
+ * quic_conn_shutdown - shutdown() of a connection (struct proto .shutdown)
+ * @sk: socket, locked by inet_shutdown(), which set sk_shutdown already
+ * @how: RCV_SHUTDOWN and/or SEND_SHUTDOWN
+ *
+ * As the socket API draft says: SHUT_WR ends the most recent stream with a
+ * FIN (further sends fail with EPIPE); SHUT_RDWR closes the connection
+ * with a CONNECTION_CLOSE carrying the QUIC_SOCKOPT_CONNECTION_CLOSE
+ * values and keeps the descriptor; SHUT_RD only marks the socket.
+ */
+void quic_conn_shutdown(struct sock *sk, int how)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return;
+	if ((how & SHUTDOWN_MASK) == SHUTDOWN_MASK) {
+		quic_conn_close_user(sk);
+		quic_conn_done(sk, 0);
+		quic_timer_update(sk);
+		return;
+	}
+	/* the most recent stream is one we sent on: it has a send side */
+	if (!(how & SEND_SHUTDOWN) || qs->streams.last < 0)
+		return;
+	s = quic_stream_find(&qs->streams, qs->streams.last);
+	if (!s || s->reset || s->send_fin)
+		return;
+	if (quic_stream_queue(&qs->streams, s, 0, NULL, NULL, true))
+		return;
+	quic_output(sk);
+	quic_timer_update(sk);
+}
+
+/* nothing of the streams left to send or to be acknowledged */
+static bool quic_conn_sent_all(struct sock *sk)
+{
+	return !sk->sk_wmem_queued &&
+	       !quic_stream_send_pending(&quic_sk(sk)->streams);
+}
+
+/**
+ * quic_conn_linger - close() with SO_LINGER: wait until the peer has
+ *	acknowledged all stream data, at most @timeout (jiffies)
+ * @sk: socket, locked
+ * @timeout: the linger time; 0 (no SO_LINGER, or a linger time of 0)
+ *	closes at once
+ */
+void quic_conn_linger(struct sock *sk, long timeout)
+{
+	long timeo = timeout;
+
+	while (timeo && sk->sk_state == QUIC_SS_ESTABLISHED &&
+	       !quic_conn_sent_all(sk)) {
+		quic_output(sk);
+		quic_timer_update(sk);
+		if (quic_wait(sk, &timeo, quic_conn_sent_all(sk)))
+			break;
+	}
 }

@@ -54,6 +54,8 @@ static void quic_close(struct sock *sk, long timeout)
 {
 	lock_sock(sk);
 	quic_listen_del(sk);
+	if (timeout)
+		quic_conn_linger(sk, timeout);
 	if (sk->sk_state != QUIC_SS_CLOSED)
 		quic_conn_close_user(sk);
 	sk->sk_state = QUIC_SS_CLOSED;
@@ -874,6 +876,7 @@ static void quic_unhash(struct sock *sk)
 	.unhash		= quic_unhash,			\
 	.backlog_rcv	= quic_backlog_rcv,		\
 	.disconnect	= quic_disconnect,		\
+	.shutdown	= quic_conn_shutdown,		\
 	.no_autobind	= true
 
 struct proto quic_prot = {
