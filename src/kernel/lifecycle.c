@@ -102,11 +102,23 @@ void quic_conn_shutdown(struct sock *sk, int how)
 	quic_timer_update(sk);
 }
 
-/* nothing of the streams left to send or to be acknowledged */
+/* every stream's data and FIN sent and acknowledged (or reset) */
 static bool quic_conn_sent_all(struct sock *sk)
 {
-	return !sk->sk_wmem_queued &&
-	       !quic_stream_send_pending(&quic_sk(sk)->streams);
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	struct quic_stream *s;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(t->hash); i++) {
+		hlist_for_each_entry(s, &t->hash[i], node) {
+			if (s->reset)
+				continue;
+			if (s->data.acked_off < s->data.send_end ||
+			    (s->send_fin && !s->fin_acked))
+				return false;
+		}
+	}
+	return true;
 }
 
 /**

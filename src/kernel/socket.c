@@ -778,8 +778,12 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    (sk->sk_shutdown & RCV_SHUTDOWN))
 			break;
 		err = quic_wait(sk, &timeo, quic_recv_ready(sk));
-		if (err == -EPIPE)
-			err = 0;
+		/* woken by the end of the connection: what is queued
+		 * (events first) comes before the error, which
+		 * sock_error() then reports once
+		 */
+		if (err == -EPIPE || (sk->sk_err && err == -sk->sk_err))
+			continue;
 		if (err)
 			break;
 	}
