@@ -63,7 +63,7 @@ static void quic_sks_show_cid(struct seq_file *seq,
 		cid = e->cid;
 	rcu_read_unlock();
 	if (cid.len && cid.len <= QUIC_CID_MAX_LEN)
-		bin2hex(hex, cid.data, cid.len)[0] = '\0';
+		snprintf(hex, sizeof(hex), "%*phN", cid.len, cid.data);
 	seq_printf(seq, "%-40s ", hex);
 }
 
