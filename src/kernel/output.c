@@ -266,6 +266,7 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	qs->tx_bytes += skb->len;	/* every datagram, for /proc */
 	quic_pace(sk, skb);
 	dst_hold(d);	/* the tunnel transmit consumes a reference */
 	quic_tunnel_xmit(usk, d, skb, &qs->dst_saddr, &qs->laddr, &qs->peer,
@@ -1190,7 +1191,6 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		return 0;
 	}
 	len = skb->len;
-	qs->tx_bytes += len;
 	if (segs > 1) {
 		quic_gso_prepare(skb, budget, segs);
 		quic_mib_inc(QUIC_MIB_GSO_SENDS);
