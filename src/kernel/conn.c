@@ -656,6 +656,8 @@ void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
 	qs->close_frame = frame;
 	quic_conn_send_close(sk);
 	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
+	quic_conn_end_event(sk, (u32)min_t(u64, qs->close_errcode, U32_MAX),
+			    (u8)frame, NULL);
 	quic_conn_done(sk, EPROTO);
 	quic_timer_update(sk);
 }

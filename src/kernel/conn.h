@@ -172,6 +172,14 @@ void quic_sreset_unknown(struct quic_udp_sock *us, struct sk_buff *skb,
 			 u32 len);
 bool quic_sreset_rcv(struct sock *sk, struct sk_buff *skb);
 
+/* lifecycle.c */
+void quic_conn_end_event(struct sock *sk, u32 errcode, u8 frame,
+			 const char *phrase);
+u64 quic_keepalive_deadline(const struct quic_sock *qs);
+void quic_conn_shutdown(struct sock *sk, int how);
+void quic_conn_linger(struct sock *sk, long timeout);
+void quic_keepalive_timer(struct sock *sk, u64 now);
+
 /* keyupdate.c */
 int quic_key_update_start(struct sock *sk);
 void quic_key_update_rx(struct sock *sk, u64 now);

@@ -342,6 +342,7 @@ static void quic_rcv_close(struct sock *sk, const struct quic_frame *f)
 	memcpy(c->phrase, f->close.reason, n);
 	set_bit(QUIC_F_PEER_CLOSED, &qs->flags);
 	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
+	quic_conn_end_event(sk, c->errcode, c->frame, (char *)c->phrase);
 	quic_conn_done(sk, f->close.errcode ? ECONNRESET : 0);
 }
 
@@ -727,6 +728,7 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	/* a GRO-coalesced skb holds datagrams of gso_size bytes (the last
 	 * one may be shorter): each is processed in place
 	 */
+	qs->rx_bytes += skb->len;
 	ecn = quic_skb_ecn(skb);
 	/* STREAM data may stay in the skb after decryption, until read:
 	 * it must not pin a route or conntrack entry meanwhile

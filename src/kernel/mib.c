@@ -34,6 +34,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_ZRTT_REJECTED] = "QuicZeroRttRejected",
 	[QUIC_MIB_ZRTT_BUFFERED] = "QuicZeroRttBuffered",
 	[QUIC_MIB_ZRTT_DROPPED]	= "QuicZeroRttDropped",
+	[QUIC_MIB_KEEPALIVES]	= "QuicKeepalives",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

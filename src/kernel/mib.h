@@ -39,6 +39,7 @@ enum quic_mib_field {
 	QUIC_MIB_ZRTT_DROPPED,		/* 0-RTT packets dropped (no key, or
 					 * over the bound)
 					 */
+	QUIC_MIB_KEEPALIVES,		/* keep-alive PINGs sent */
 	QUIC_MIB_MAX,
 };
 

@@ -266,6 +266,7 @@ static void quic_conn_xmit(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	qs->tx_bytes += skb->len;	/* every datagram, for /proc */
 	quic_pace(sk, skb);
 	dst_hold(d);	/* the tunnel transmit consumes a reference */
 	quic_tunnel_xmit(usk, d, skb, &qs->dst_saddr, &qs->laddr, &qs->peer,

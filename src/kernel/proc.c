@@ -46,6 +46,27 @@ static void quic_sks_stop(struct seq_file *seq, void *v)
 	spin_unlock_bh(&quic_sk_list_lock);
 }
 
+/* the active ID of @set in hex, padded to the column, "-" without one.
+ * Entries are freed after an RCU grace period (connid.c), so a snapshot
+ * taken without the socket lock reads valid memory.
+ */
+static void quic_sks_show_cid(struct seq_file *seq,
+			      const struct quic_cid_set *set)
+{
+	char hex[2 * QUIC_CID_MAX_LEN + 1] = "-";
+	const struct quic_cid_entry *e;
+	struct quic_cid cid = {};
+
+	rcu_read_lock();
+	e = READ_ONCE(set->active);
+	if (e)
+		cid = e->cid;
+	rcu_read_unlock();
+	if (cid.len && cid.len <= QUIC_CID_MAX_LEN)
+		snprintf(hex, sizeof(hex), "%*phN", cid.len, cid.data);
+	seq_printf(seq, "%-40s ", hex);
+}
+
 static int quic_sks_show(struct seq_file *seq, void *v)
 {
 	char addr[QUIC_ADDR_STR_LEN];
@@ -54,9 +75,10 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	struct sock *sk;
 
 	if (v == &quic_sk_list) {
-		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %-8s %-5s %-5s %-8s %s\n",
+		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %-8s %-5s %-5s %-8s %-8s %-47s %-40s %-40s %-12s %s\n",
 			   "LOCAL_ADDRESS", "TYPE", "FAMILY", "STATE", "UID",
-			   "INODE", "MSS", "CC", "CWND", "SRTT");
+			   "INODE", "MSS", "CC", "CWND", "SRTT",
+			   "REMOTE_ADDRESS", "SCID", "DCID", "SENT", "RCVD");
 		return 0;
 	}
 	qs = list_entry(v, struct quic_sock, node);
@@ -84,14 +106,24 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	 * congestion controller, window (bytes) and smoothed RTT (us); read
 	 * without the socket lock, so a snapshot
 	 */
-	if (sk->sk_state == QUIC_SS_ESTABLISHING ||
-	    sk->sk_state == QUIC_SS_ESTABLISHED)
-		seq_printf(seq, "%-5u %-5s %-8u %llu\n", READ_ONCE(qs->mss),
-			   quic_cong_name(&qs->cong),
-			   READ_ONCE(qs->cong.window),
-			   (unsigned long long)READ_ONCE(qs->rtt.smoothed));
-	else
-		seq_puts(seq, "-     -     -        -\n");
+	if (sk->sk_state != QUIC_SS_ESTABLISHING &&
+	    sk->sk_state != QUIC_SS_ESTABLISHED) {
+		seq_puts(seq, "-     -     -        -        -                                               -                                        -                                        -            -\n");
+		return 0;
+	}
+	seq_printf(seq, "%-5u %-5s %-8u %-8llu ", READ_ONCE(qs->mss),
+		   quic_cong_name(&qs->cong), READ_ONCE(qs->cong.window),
+		   (unsigned long long)READ_ONCE(qs->rtt.smoothed));
+	/* the peer's address, the IDs in use (ours, the peer's) in hex and
+	 * the UDP payload bytes sent and received
+	 */
+	snprintf(addr, sizeof(addr), "%pISpc", &qs->peer.sa);
+	seq_printf(seq, "%-47s ", addr);
+	quic_sks_show_cid(seq, &qs->scids);
+	quic_sks_show_cid(seq, &qs->dcids);
+	seq_printf(seq, "%-12llu %llu\n",
+		   (unsigned long long)READ_ONCE(qs->tx_bytes),
+		   (unsigned long long)READ_ONCE(qs->rx_bytes));
 	return 0;
 }
 

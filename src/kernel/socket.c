@@ -54,6 +54,8 @@ static void quic_close(struct sock *sk, long timeout)
 {
 	lock_sock(sk);
 	quic_listen_del(sk);
+	if (timeout)
+		quic_conn_linger(sk, timeout);
 	if (sk->sk_state != QUIC_SS_CLOSED)
 		quic_conn_close_user(sk);
 	sk->sk_state = QUIC_SS_CLOSED;
@@ -792,8 +794,12 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    (sk->sk_shutdown & RCV_SHUTDOWN))
 			break;
 		err = quic_wait(sk, &timeo, quic_recv_ready(sk));
-		if (err == -EPIPE)
-			err = 0;
+		/* woken by the end of the connection: what is queued
+		 * (events first) comes before the error, which
+		 * sock_error() then reports once
+		 */
+		if (err == -EPIPE || (sk->sk_err && err == -sk->sk_err))
+			continue;
 		if (err)
 			break;
 	}
@@ -890,6 +896,7 @@ static void quic_unhash(struct sock *sk)
 	.unhash		= quic_unhash,			\
 	.backlog_rcv	= quic_backlog_rcv,		\
 	.disconnect	= quic_disconnect,		\
+	.shutdown	= quic_conn_shutdown,		\
 	.no_autobind	= true
 
 struct proto quic_prot = {

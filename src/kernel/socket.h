@@ -87,6 +87,7 @@ enum {
 	QUIC_F_KU_PREPARE,	/* old 1-RTT keys to drop (keyupdate.c) */
 	QUIC_F_PATH_FREE,	/* a tunnel socket a path left, to release */
 	QUIC_F_ZRTT_PARAMS,	/* client: the server's parameters remembered */
+	QUIC_F_END_REPORTED,	/* QUIC_EVENT_CONNECTION_CLOSE queued */
 };
 
 /* 0-RTT state of a connection (zerortt.c) */
@@ -159,6 +160,9 @@ struct quic_sock {
 	u32				mss;	/* UDP payload we send */
 	u64				idle_last;	/* us, last packet in */
 	u64				close_deadline;	/* us, draining end */
+	u64				ka_last;	/* us, last keep-alive PING */
+	u64				tx_bytes;	/* UDP payload sent, for /proc */
+	u64				rx_bytes;	/* UDP payload received */
 	struct timer_list		timer;
 	struct quic_connection_close	peer_close;	/* what the peer sent */
 	u64				close_errcode;	/* transport error to send */

@@ -197,7 +197,7 @@ bool quic_sreset_rcv(struct sock *sk, struct sk_buff *skb)
 	strscpy((char *)c->phrase, "stateless reset", sizeof(c->phrase));
 	set_bit(QUIC_F_PEER_CLOSED, &qs->flags);
 	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
-	quic_event_queue(sk, QUIC_EVENT_CONNECTION_CLOSE, c, sizeof(*c));
+	quic_conn_end_event(sk, 0, 0, (char *)c->phrase);
 	quic_conn_done(sk, ECONNRESET);
 	quic_timer_update(sk);
 	return true;

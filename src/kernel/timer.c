@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The connection timer: one timer per socket, armed for the earliest of
  * the loss-detection/probe deadline (RFC 9002 6), the delayed ACK, the
- * idle timeout and the end of the closing or draining period.
+ * idle timeout, keep-alive and the end of the closing or draining period.
  */
 
 #include <linux/jiffies.h>
@@ -111,6 +111,9 @@ static u64 quic_next_deadline(struct quic_sock *qs)
 	t = quic_key_update_deadline(qs);
 	if (t && (!best || t < best))
 		best = t;
+	t = quic_keepalive_deadline(qs);
+	if (t && (!best || t < best))
+		best = t;
 	t = quic_path_deadline(quic_sk_of(qs));
 	if (t && (!best || t < best))
 		best = t;
@@ -153,10 +156,12 @@ static void quic_on_timer(struct sock *sk)
 	t = quic_idle_deadline(qs);
 	if (t && now >= t) {
 		/* RFC 9000 10.1: silently closed */
+		quic_conn_end_event(sk, 0, 0, "idle timeout");
 		quic_conn_done(sk, ETIMEDOUT);
 		return;
 	}
 	quic_key_update_timer(sk, now);
+	quic_keepalive_timer(sk, now);
 	t = quic_loss_deadline(qs, &pns, &pto);
 	if (t && now >= t) {
 		if (!pto) {

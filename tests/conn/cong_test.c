@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The congestion control choice (QUIC_SOCKOPT_CONFIG
  * congestion_control_algo) and its line in /proc/net/quic/sks, whose header
- * ends with the columns "CC CWND SRTT" (CC reno|cubic, CWND bytes, SRTT us;
+ * has the columns "CC CWND SRTT" after MSS (CC reno|cubic, CWND bytes, SRTT us;
  * "-" for listeners):
  *
  *   cong_bad_algo_einval       QUIC_CONG_ALG_MAX: EINVAL
- *   cong_proc_header           the header line ends with CC CWND SRTT
- *   cong_proc_listener         a listener's line ends with "- - -"
+ *   cong_proc_header           the header line has CC CWND SRTT
+ *   cong_proc_listener         a listener's line has "- - -" there
  *   cong_<algo>_getsockopt     set before connect, read back (reno, cubic)
  *   cong_<algo>_transfer       4 MiB to the server, intact
  *   cong_<algo>_proc           the client connection's line in
@@ -48,8 +48,8 @@ static void local_name(int fd, char *out, size_t len)
 	}
 }
 
-/* the last three columns of the line of @addr (first column); 0 if found.
- * With @addr NULL: of the header line.
+/* the CC, CWND and SRTT columns (the 8th to 10th) of the line of @addr
+ * (first column); 0 if found. With @addr NULL: of the header line.
  */
 static int proc_cols(const char *addr, char cols[3][32])
 {
@@ -68,12 +68,12 @@ static int proc_cols(const char *addr, char cols[3][32])
 		for (t = strtok_r(line, " \t\n", &save); t && n < 32;
 		     t = strtok_r(NULL, " \t\n", &save))
 			tok[n++] = t;
-		if (n < 4 || (addr ? first || strcmp(tok[0], addr) : !first)) {
+		if (n < 10 || (addr ? first || strcmp(tok[0], addr) : !first)) {
 			first = 0;
 			continue;
 		}
 		for (int i = 0; i < 3; i++)
-			snprintf(cols[i], 32, "%s", tok[n - 3 + i]);
+			snprintf(cols[i], 32, "%s", tok[7 + i]);
 		found = 1;
 	}
 	fclose(f);
@@ -96,7 +96,7 @@ static void test_static(void)
 	else
 		t_result(!strcmp(cols[0], "CC") && !strcmp(cols[1], "CWND") &&
 			 !strcmp(cols[2], "SRTT"), "cong_proc_header",
-			 "the header ends with '%s %s %s', expected 'CC CWND SRTT'",
+			 "the header has '%s %s %s', expected 'CC CWND SRTT'",
 			 cols[0], cols[1], cols[2]);
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 1)) {
 		t_result(0, "cong_proc_listener", "bind/listen: %s", strerror(errno));
@@ -107,7 +107,7 @@ static void test_static(void)
 		else
 			t_result(!strcmp(cols[0], "-") && !strcmp(cols[1], "-") &&
 				 !strcmp(cols[2], "-"), "cong_proc_listener",
-				 "the listener's line ends with '%s %s %s', expected '- - -'",
+				 "the listener's line has '%s %s %s', expected '- - -'",
 				 cols[0], cols[1], cols[2]);
 	}
 	close(fd);
@@ -150,7 +150,7 @@ static int client(int fd, void *arg)
 	} else {
 		cwnd = strtoll(cols[1], &end, 10);
 		t_result(!strcmp(cols[0], algo_name[algo]) && !*end && cwnd > 0, name,
-			 "the connection's line ends with '%s %s %s', expected '%s <cwnd > 0> <srtt>'",
+			 "the connection's line has '%s %s %s', expected '%s <cwnd > 0> <srtt>'",
 			 cols[0], cols[1], cols[2], algo_name[algo]);
 		if (!strcmp(cols[0], algo_name[algo]))
 			printf("INFO %s: CC %s CWND %s SRTT %s\n", name, cols[0], cols[1],

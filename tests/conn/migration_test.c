@@ -116,8 +116,16 @@ static int client(int fd, void *arg)
 		qt_tell('X');
 		return -1;
 	}
-	/* the handshake is confirmed by now (HANDSHAKE_DONE came) */
+	/* the 1 MiB fits in the send buffer: HANDSHAKE_DONE may still be on
+	 * its way (ENOTCONN until the handshake is confirmed)
+	 */
 	inet_pton(AF_INET, "192.0.2.1", &a.sin_addr);
+	for (int i = 0; i < 150; i++) {
+		if (!setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION,
+				&a, sizeof(a)) || errno != ENOTCONN)
+			break;
+		usleep(20000);
+	}
 	T_ERR("migration_not_local",
 	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
 			 sizeof(a)), EADDRNOTAVAIL);

@@ -9,7 +9,8 @@ both the Internet-Draft text (docs/draft-socket-apis/*.md) and quic(7)
 the documents give for a name ("#define NAME 5", "NAME = 0x11", the
 implicit values of an enum block, "**NAME** (5)" in the man page) must be
 the value the compiler sees, and every structure the documents spell out
-must list the header's fields in the header's order.
+must list the header's fields in the header's order. The module's sysctls,
+/proc/net/quic/snmp counters and module parameters must appear in quic(7).
 
 Prints one "PASS name" / "FAIL name: reason" line per check and exits 1 if
 any check failed. Usage: api-consistency.py [TOPDIR]
@@ -209,6 +210,26 @@ def main():
                     bad.append("%s not spelled out" % tag)
         result("api-structs-in-%s" % doc,
                bad if spelled else ["no structure spelled out"])
+
+    # the sysctls (sysctl.c), /proc/net/quic/snmp counters (mib.c) and
+    # module parameters of the module are documented in quic(7)
+    ksrc = {f: open(os.path.join(TOP, "src/kernel", f)).read()
+            for f in os.listdir(os.path.join(TOP, "src/kernel")) if f.endswith(".c")}
+    sysctls = re.findall(r'\.procname\s*=\s*"(\w+)"', ksrc.get("sysctl.c", ""))
+    result("api-sysctls-in-man7",
+           ["net.quic.%s not documented" % n for n in sysctls
+            if "net.quic.%s" % n not in docs["man7"]] if sysctls else
+           ["no sysctl found in src/kernel/sysctl.c"])
+    mibs = re.findall(r'=\s*"(Quic\w+)"', ksrc.get("mib.c", ""))
+    result("api-snmp-in-man7",
+           ["%s not documented" % n for n in mibs
+            if not re.search(r"(?<![\w])%s(?![\w])" % n, docs["man7"])] if mibs else
+           ["no counter found in src/kernel/mib.c"])
+    params = sorted({m for text in ksrc.values()
+                     for m in re.findall(r"^module_param\w*\((\w+)", text, flags=re.M)})
+    result("api-modparams-in-man7",
+           ["%s not documented" % n for n in params
+            if not re.search(r"(?<![\w])%s(?![\w])" % n, docs["man7"])])
 
     # every libquic function has a man page (a source page or a .so link)
     pages = {os.path.basename(p)[:-len(".3.md")]
