@@ -227,7 +227,7 @@ static int cap_open(void)
 }
 
 /* from what @cfd captured (it is closed then): the Destination Connection
- * ID of the first short header packet to @port, or with @from set, the
+ * ID of the last short header packet to @port, or with @from set, the
  * Source Connection ID of the first long header packet from @port (the
  * server's ID 0 in its handshake); 0 or -1
  */
@@ -243,7 +243,8 @@ static int cap_first_cid(int cfd, uint16_t port, int from, uint8_t *cid)
 
 	if (cfd < 0)
 		return -1;
-	while (found && (n = recv(cfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+	while ((!from || found) &&
+	       (n = recv(cfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		ip = (const struct iphdr *)buf;
 		hl = (size_t)ip->ihl * 4;
 		if (ip->protocol != IPPROTO_UDP || (size_t)n < hl + 8 + 1 + CID_LEN)
@@ -252,6 +253,9 @@ static int cap_first_cid(int cfd, uint16_t port, int from, uint8_t *cid)
 		q = buf + hl + 8;
 		n -= (ssize_t)(hl + 8);
 		if (!from) {
+			/* the last one: the newest packets surely use the
+			 * active ID
+			 */
 			if (ntohs(u->dest) != port || (q[0] & 0x80))
 				continue;
 			memcpy(cid, q + 1, CID_LEN);
@@ -310,16 +314,22 @@ static int probe_cid(const struct sockaddr_in *srv, const uint8_t *cid,
 static void expect_reset(const char *name, const struct sockaddr_in *srv,
 			 const uint8_t *cid, int want)
 {
+	char hex[2 * CID_LEN + 1];
 	int n = 0, i;
+
+	for (i = 0; i < CID_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", cid[i]);
 
 	/* the retirement may still be on its way: a few tries */
 	for (i = 0; i < (want ? 5 : 1) && n <= 0; i++)
 		n = probe_cid(srv, cid, 1000);
 	if (want)
-		t_result(n > 0, name, n < 0 ? "an answer that is no stateless reset" :
-			 "no stateless reset came back");
+		t_result(n > 0, name, "%s for ID %s", n < 0 ?
+			 "an answer that is no stateless reset" :
+			 "no stateless reset came back", hex);
 	else
-		t_result(n == 0, name, "an answer of %d bytes to an ID in use", n);
+		t_result(n == 0, name, "an answer of %d bytes to ID %s, in use",
+			 n, hex);
 }
 
 static int cli_cap = -1;	/* what passes lo from before the handshake */
