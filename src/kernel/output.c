@@ -833,7 +833,9 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	    (pns == QUIC_PNS_HANDSHAKE &&
 	     test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags)))
 		return;
-	if (!quic_pns_due(sk, pns, allow_data, now))
+	/* an MTU probe goes on an idle connection too */
+	if (!(d->ping && pns == QUIC_PNS_APP) &&
+	    !quic_pns_due(sk, pns, allow_data, now))
 		return;
 	room = d->budget - (skb->len - d->base) - QUIC_TAG_LEN -
 	       (d->is_open ? QUIC_TAG_LEN : 0);
@@ -1207,8 +1209,10 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 	return len;
 }
 
-/* send a path MTU probe of @size bytes: what is due anyway, a PING, and
- * PADDING up to the size; acknowledged, it raises the packet size
+/* send a path MTU probe of @size bytes: an ACK if one is due, a PING, and
+ * PADDING up to the size (no data: its loss is likely, RFC 9000 14.4, and
+ * data frames could leave no room for the probe's record); acknowledged,
+ * it raises the packet size
  */
 static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
 {
@@ -1221,7 +1225,7 @@ static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
 		return;
 	d.budget = size;
 	d.ping = true;
-	quic_build(sk, &d, QUIC_PNS_APP, true, now);
+	quic_build(sk, &d, QUIC_PNS_APP, false, now);
 	if (!d.is_open ||
 	    !quic_pkt_rec_add(d.open.pkt, QUIC_REC_PMTU, 0, 0, size, false)) {
 		quic_seal(sk, &d, 0);

@@ -140,7 +140,10 @@ void quic_pmtu_reprobe(struct quic_pmtu *p)
 	p->hi = 0;
 	p->probe = 0;
 	p->fails = 0;
-	p->searching = p->limit > p->size;
+	/* the route's limit is read before the probe is due: whether there
+	 * is something to try is decided then
+	 */
+	p->searching = true;
 }
 
 /**

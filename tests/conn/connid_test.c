@@ -31,7 +31,7 @@
  *
  * Retired IDs stop working (RFC 9000 5.1.2, 10.3): the client captures the
  * IDs on lo (AF_PACKET: ID 0 from the server's handshake packets, the
- * others from its own packets after each switch) and sends a 48-byte short header
+ * others as the one most of its own packets carried after each switch) and sends a 48-byte short header
  * packet to them from a plain UDP socket; the server answers one to an ID
  * no connection has with a stateless reset (21..47 bytes, short header).
  *
@@ -212,7 +212,7 @@ static int cap_open(void)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
 				  .sll_protocol = htons(ETH_P_IP) };
-	int sz = 8 << 20;
+	int sz = 32 << 20;
 	int fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
 
 	if (fd < 0)
@@ -227,24 +227,26 @@ static int cap_open(void)
 }
 
 /* from what @cfd captured (it is closed then): the Destination Connection
- * ID of the last short header packet to @port, or with @from set, the
+ * ID most short header packets to @port carried, or with @from set, the
  * Source Connection ID of the first long header packet from @port (the
- * server's ID 0 in its handshake); 0 or -1
+ * server's ID 0 in its handshake); 0 or -1. @what names it in an INFO line
+ * listing the IDs seen.
  */
-static int cap_first_cid(int cfd, uint16_t port, int from, uint8_t *cid)
+static int cap_cid(int cfd, uint16_t port, int from, uint8_t *cid,
+		   const char *what)
 {
 	static unsigned char buf[65536];
+	uint8_t ids[8][CID_LEN];
+	int cnt[8] = { 0 }, nids = 0, best = -1, i;
 	const unsigned char *q;
 	const struct udphdr *u;
 	const struct iphdr *ip;
 	ssize_t n;
 	size_t hl, dl;
-	int found = -1;
 
 	if (cfd < 0)
 		return -1;
-	while ((!from || found) &&
-	       (n = recv(cfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+	while ((n = recv(cfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		ip = (const struct iphdr *)buf;
 		hl = (size_t)ip->ihl * 4;
 		if (ip->protocol != IPPROTO_UDP || (size_t)n < hl + 8 + 1 + CID_LEN)
@@ -253,28 +255,42 @@ static int cap_first_cid(int cfd, uint16_t port, int from, uint8_t *cid)
 		q = buf + hl + 8;
 		n -= (ssize_t)(hl + 8);
 		if (!from) {
-			/* the last one: the newest packets surely use the
-			 * active ID
-			 */
 			if (ntohs(u->dest) != port || (q[0] & 0x80))
 				continue;
-			memcpy(cid, q + 1, CID_LEN);
-			found = 0;
-			continue;
+			q += 1;
+		} else {
+			/* long header: flags, version, DCID length and
+			 * DCID, SCID length and SCID
+			 */
+			if (ntohs(u->source) != port || !(q[0] & 0x80) || n < 7)
+				continue;
+			dl = q[5];
+			if ((size_t)n < 6 + dl + 1 + CID_LEN || q[6 + dl] != CID_LEN)
+				continue;
+			q += 7 + dl;
 		}
-		/* long header: flags, version, DCID length and DCID, SCID
-		 * length and SCID
-		 */
-		if (ntohs(u->source) != port || !(q[0] & 0x80) || n < 7)
-			continue;
-		dl = q[5];
-		if ((size_t)n < 6 + dl + 1 + CID_LEN || q[6 + dl] != CID_LEN)
-			continue;
-		memcpy(cid, q + 7 + dl, CID_LEN);
-		found = 0;
+		for (i = 0; i < nids && memcmp(ids[i], q, CID_LEN); i++)
+			;
+		if (i == nids && nids < 8)
+			memcpy(ids[nids++], q, CID_LEN);
+		if (i < nids)
+			cnt[i]++;
+		if (from)
+			break;
 	}
 	close(cfd);
-	return found;
+	printf("INFO connid_ids %s:", what);
+	for (i = 0; i < nids; i++) {
+		printf(" %02x%02x%02x%02x.. x%d", ids[i][0], ids[i][1], ids[i][2],
+		       ids[i][3], cnt[i]);
+		if (best < 0 || cnt[i] > cnt[best])
+			best = i;
+	}
+	printf("\n");
+	if (best < 0)
+		return -1;
+	memcpy(cid, ids[best], CID_LEN);
+	return 0;
 }
 
 /* a 48-byte short header packet to @cid from a plain UDP socket: the
@@ -379,7 +395,7 @@ static int client(int fd, void *arg)
 	       ms_now() - t0 < 5000)
 		usleep(10000);
 	cap2 = cap_open();
-	have0 = !cap_first_cid(cap, ntohs(srv.sin_port), 1, id0);
+	have0 = !cap_cid(cap, ntohs(srv.sin_port), 1, id0, "handshake");
 	t_result(!rc, "connid_switch_dest", "%s", rc ? strerror(errno) : "");
 	T_ERR("connid_bad_prior_above_active", set_cid(fd, 1, 1, 2), EINVAL);
 	check_get("connid_get_after_switch", fd, 1, 2, 2);
@@ -393,7 +409,7 @@ static int client(int fd, void *arg)
 	qt_stage = "reading 1 MiB";
 	t_result(!pump(fd, &io, QT_MB, 0, -1, 30000),
 		 "connid_data_after_switch_client", "%s", err);
-	have2 = !cap_first_cid(cap2, ntohs(srv.sin_port), 0, id2);
+	have2 = !cap_cid(cap2, ntohs(srv.sin_port), 0, id2, "after the switch to 2");
 	resets0 = snmp("QuicStatelessResetsSent");
 	qt_stage = "sending to the retired ID 0";
 	if (have0 && have2 && memcmp(id0, id2, CID_LEN)) {
@@ -403,6 +419,7 @@ static int client(int fd, void *arg)
 		t_result(0, "connid_retired_own_reset",
 			 "IDs not captured (ID 0: %d, ID 2: %d)", have0, have2);
 	}
+	qt_tell('P');
 	qt_stage = "waiting for the server's Retire Prior To";
 	if (qt_await('R', 30000))
 		return -1;
@@ -417,7 +434,7 @@ static int client(int fd, void *arg)
 		t_result(0, "connid_send_after_retire", "%s", err);
 	if (qt_await('D', 30000))
 		return -1;
-	have5 = !cap_first_cid(cap5, ntohs(srv.sin_port), 0, id5);
+	have5 = !cap_cid(cap5, ntohs(srv.sin_port), 0, id5, "after prior_to 5");
 	qt_stage = "sending to the retired ID 2";
 	if (have2 && have5 && memcmp(id2, id5, CID_LEN)) {
 		expect_reset("connid_retired_peer_reset", &srv, id2, 1);
@@ -450,6 +467,10 @@ static int server(int fd, void *arg)
 		qt_tell('X');
 		return -1;
 	}
+	/* ID 2 stays in use until the client probed it */
+	qt_stage = "waiting for the client's probes of ID 0 and 2";
+	if (qt_await('P', 30000))
+		return -1;
 	T_ERR("connid_prior_above_next_einval", set_cid(fd, 0, 2, 1000), EINVAL);
 	T_OK("connid_retire_prior_to", set_cid(fd, 0, 2, 5));
 	qt_tell('R');
