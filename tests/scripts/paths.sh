@@ -207,7 +207,12 @@ elif start paths_pmtu 8388608 --pmtu-interval 5000000 --pause $M "$tmp" \
 	b0=$(counter QuicPmtuBlackholes)
 	touch "$tmp/go.$((2 * M))"
 	wait_line "$c" "^paused $((3 * M))" 60
-	b=$(( $(counter QuicPmtuBlackholes) - b0 ))
+	# "paused" comes when the data is queued, not yet delivered
+	end=$((SECONDS + 30))
+	while b=$(( $(counter QuicPmtuBlackholes) - b0 )); [ "$b" -lt 1 ] &&
+		[ "$SECONDS" -lt "$end" ]; do
+		sleep 0.5
+	done
 	if [ "$b" -ge 1 ] && grep -q "^paused $((3 * M))" "$c"; then
 		pass paths_pmtu_blackhole
 	else
