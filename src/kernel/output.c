@@ -541,18 +541,27 @@ void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
 		list_del(&sp->list);
 		for (i = 0; i < pkt->nrec; i++)
 			quic_rec_acked(sk, pns, &pkt->rec[i]);
+		quic_pmtu_pkt_acked(&qs->pmtu, sp->size, sp->time_sent);
 		if (sp->in_flight)
 			quic_cong_on_acked(&qs->cong, sp->size, sp->time_sent,
 					   now, &qs->rtt);
 		quic_pkt_free(pkt);
 	}
-	/* a lost MTU probe says nothing about congestion (RFC 9000 14.4) */
+	/* a lost MTU probe says nothing about congestion (RFC 9000 14.4);
+	 * other large packets lost may be a black hole
+	 */
 	list_for_each_entry(sp, &res->lost, list) {
+		bool probe = false;
+
 		pkt = container_of(sp, struct quic_pkt, sp);
 		for (i = 0; i < pkt->nrec; i++)
-			if (pkt->rec[i].kind == QUIC_REC_PMTU && sp->in_flight)
-				res->lost_bytes -= min_t(u64, res->lost_bytes,
-							 sp->size);
+			if (pkt->rec[i].kind == QUIC_REC_PMTU)
+				probe = true;
+		if (probe && sp->in_flight)
+			res->lost_bytes -= min_t(u64, res->lost_bytes,
+						 sp->size);
+		if (!probe)
+			quic_path_pkt_lost(sk, sp->size, sp->time_sent);
 	}
 	quic_mib_add(QUIC_MIB_PKTS_LOST, res->nlost);
 	if (res->nlost && res->lost_bytes)
@@ -860,7 +869,9 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	    (pns == QUIC_PNS_HANDSHAKE &&
 	     test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags)))
 		return;
-	if (!quic_pns_due(sk, pns, allow_data, now))
+	/* an MTU probe goes on an idle connection too */
+	if (!(d->ping && pns == QUIC_PNS_APP) &&
+	    !quic_pns_due(sk, pns, allow_data, now))
 		return;
 	room = d->budget - (skb->len - d->base) - QUIC_TAG_LEN -
 	       (d->is_open ? QUIC_TAG_LEN : 0);
@@ -1243,8 +1254,10 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 	return len;
 }
 
-/* send a path MTU probe of @size bytes: what is due anyway, a PING, and
- * PADDING up to the size; acknowledged, it raises the packet size
+/* send a path MTU probe of @size bytes: an ACK if one is due, a PING, and
+ * PADDING up to the size (no data: its loss is likely, RFC 9000 14.4, and
+ * data frames could leave no room for the probe's record); acknowledged,
+ * it raises the packet size
  */
 static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
 {
@@ -1257,7 +1270,7 @@ static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
 		return;
 	d.budget = size;
 	d.ping = true;
-	quic_build(sk, &d, QUIC_PNS_APP, true, now);
+	quic_build(sk, &d, QUIC_PNS_APP, false, now);
 	if (!d.is_open ||
 	    !quic_pkt_rec_add(d.open.pkt, QUIC_REC_PMTU, 0, 0, size, false)) {
 		quic_seal(sk, &d, 0);
@@ -1269,7 +1282,7 @@ static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
 	}
 	len = d.skb->len + QUIC_TAG_LEN;
 	quic_seal(sk, &d, size > len ? size - len : 0);
-	quic_pmtu_probe_sent(&qs->pmtu);
+	quic_pmtu_probe_sent(&qs->pmtu, size);
 	quic_conn_xmit(sk, d.skb);
 }
 
@@ -1296,9 +1309,14 @@ void quic_output(struct sock *sk)
 			return;
 	}
 	quic_update_mss(sk);
-	probe = quic_pmtu_probe_due(&qs->pmtu);
-	if (probe && test_bit(QUIC_F_PMTU_STARTED, &qs->flags) &&
-	    quic_in_flight(qs) + probe <= qs->cong.window)
+	/* one probe may go beyond the window (as its loss is no congestion
+	 * signal): waiting for room of its size would never end in a bulk
+	 * transfer, or after the window shrank to a few small packets
+	 */
+	probe = test_bit(QUIC_F_PMTU_STARTED, &qs->flags) &&
+		quic_in_flight(qs) < qs->cong.window ?
+		quic_pmtu_probe_due(&qs->pmtu) : 0;
+	if (probe)
 		quic_send_pmtu_probe(sk, probe, now);
 	for (i = 0; i < QUIC_OUTPUT_BURST; i++)
 		if (quic_send_datagram(sk, now) <= 0)

@@ -377,25 +377,60 @@ void quic_path_timer(struct sock *sk, u64 now)
 	}
 }
 
+/* DPLPMTUD on (plpmtud_probe_interval set) and packets larger than the
+ * base size in use
+ */
+static bool quic_path_pmtu_on(const struct quic_sock *qs)
+{
+	return qs->config.plpmtud_probe_interval &&
+	       qs->pmtu.size > QUIC_PMTU_BASE &&
+	       test_bit(QUIC_F_PMTU_STARTED, &qs->flags);
+}
+
+/* packets of the current size stopped arriving (RFC 8899 4.3, a smaller
+ * MTU on the path that sends no ICMP, or drops it): packets go back to
+ * 1200 bytes and the search starts again at once
+ */
+static void quic_path_blackhole(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	quic_pmtu_blackhole(&qs->pmtu);
+	quic_mib_inc(QUIC_MIB_PMTU_BLACKHOLE);
+	qs->path.pmtu_next = quic_now() + qs->config.plpmtud_probe_interval;
+}
+
 /**
  * quic_path_on_pto - a probe timeout fired
  * @sk: connection socket, locked
  *
- * With DPLPMTUD on (plpmtud_probe_interval set), two probe timeouts in a
- * row while packets are larger than the base size look like a black hole
- * (RFC 8899 4.3, a smaller MTU on the path that sends no ICMP, or drops
- * it): packets go back to 1200 bytes and the search starts again.
+ * With DPLPMTUD on, two probe timeouts in a row while packets are larger
+ * than the base size look like a black hole: nothing at all comes back.
  */
 void quic_path_on_pto(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	if (!qs->config.plpmtud_probe_interval || qs->pto_count < 2 ||
-	    qs->pmtu.size <= QUIC_PMTU_BASE ||
-	    !test_bit(QUIC_F_PMTU_STARTED, &qs->flags))
-		return;
-	quic_pmtu_blackhole(&qs->pmtu);
-	quic_mib_inc(QUIC_MIB_PMTU_BLACKHOLE);
+	if (qs->pto_count >= 2 && quic_path_pmtu_on(qs))
+		quic_path_blackhole(sk);
+}
+
+/**
+ * quic_path_pkt_lost - a packet (no probe) was declared lost
+ * @sk: connection socket, locked
+ * @size: its UDP payload, bytes
+ * @time_sent: when it was sent, us
+ *
+ * With DPLPMTUD on, large packets lost while smaller ones sent after them
+ * are acknowledged are a black hole too (quic_pmtu_pkt_lost()).
+ */
+void quic_path_pkt_lost(struct sock *sk, u32 size, u64 time_sent)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (quic_path_pmtu_on(qs) &&
+	    quic_pmtu_pkt_lost(&qs->pmtu, size, time_sent))
+		quic_path_blackhole(sk);
 }
 
 /* the socket goes away: the tunnel socket it left */

@@ -59,6 +59,7 @@ u32 quic_path_put_frames(struct sock *sk, u8 *p, u32 room);
 u64 quic_path_deadline(struct sock *sk);
 void quic_path_timer(struct sock *sk, u64 now);
 void quic_path_on_pto(struct sock *sk);
+void quic_path_pkt_lost(struct sock *sk, u32 size, u64 time_sent);
 void quic_path_work(struct sock *sk);
 void quic_path_free(struct sock *sk);
 

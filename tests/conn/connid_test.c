@@ -28,8 +28,32 @@
  *   connid_event_new_id_used    the server gets {dest 0, active 5}
  *   connid_data_after_retire    256 KiB more reach the server
  *   connid_get_server_retired   the server's {dest 0}: active 5, prior_to 5
+ *
+ * Retired IDs stop working (RFC 9000 5.1.2, 10.3): the client captures the
+ * IDs on lo (AF_PACKET: ID 0 from the server's handshake packets, the
+ * others as the one most of its own packets carried after each switch) and sends a 48-byte short header
+ * packet to them from a plain UDP socket; the server answers one to an ID
+ * no connection has with a stateless reset (21..47 bytes, short header).
+ *
+ *   connid_retired_own_reset    ID 0, which the client retired (prior_to 2):
+ *                               a stateless reset comes back
+ *   connid_active_no_reset      ID 2, in use: no answer within 1 s (the
+ *                               connection drops what it cannot decrypt)
+ *   connid_retired_peer_reset   ID 2 after the server's Retire Prior To 5
+ *                               made the client retire it: a reset
+ *   connid_active_after_retire_no_reset  ID 5, in use then: no answer
+ *   connid_retired_resets_counted  QuicStatelessResetsSent grew by 2
+ *   (connid_data_after_retire: the connection carries data after all this)
  */
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <net/ethernet.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+
 #include "conn.h"
+
+#define CID_LEN	8	/* the length of the IDs the kernel issues */
 
 static char err[256];
 
@@ -168,14 +192,190 @@ static int pump(int fd, struct io *io, uint64_t want, int ev_dest,
 	return 0;
 }
 
+static unsigned long snmp(const char *name)
+{
+	char line[128], key[64];
+	unsigned long v, r = 0;
+	FILE *f = fopen("/proc/net/quic/snmp", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lu", key, &v) == 2 && !strcmp(key, name))
+			r = v;
+	fclose(f);
+	return r;
+}
+
+/* a capture of what IPv4 packets pass lo from now on */
+static int cap_open(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP) };
+	int sz = 32 << 20;
+	int fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+
+	if (fd < 0)
+		return -1;
+	ll.sll_ifindex = (int)if_nametoindex("lo");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	if (bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* from what @cfd captured (it is closed then): the Destination Connection
+ * ID most short header packets to @port carried, or with @from set, the
+ * Source Connection ID of the first long header packet from @port (the
+ * server's ID 0 in its handshake); 0 or -1. @what names it in an INFO line
+ * listing the IDs seen.
+ */
+static int cap_cid(int cfd, uint16_t port, int from, uint8_t *cid,
+		   const char *what)
+{
+	static unsigned char buf[65536];
+	uint8_t ids[8][CID_LEN];
+	int cnt[8] = { 0 }, nids = 0, best = -1, i;
+	const unsigned char *q;
+	const struct udphdr *u;
+	const struct iphdr *ip;
+	ssize_t n;
+	size_t hl, dl;
+
+	if (cfd < 0)
+		return -1;
+	while ((n = recv(cfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		ip = (const struct iphdr *)buf;
+		hl = (size_t)ip->ihl * 4;
+		if (ip->protocol != IPPROTO_UDP || (size_t)n < hl + 8 + 1 + CID_LEN)
+			continue;
+		u = (const struct udphdr *)(buf + hl);
+		q = buf + hl + 8;
+		n -= (ssize_t)(hl + 8);
+		if (!from) {
+			if (ntohs(u->dest) != port || (q[0] & 0x80))
+				continue;
+			q += 1;
+		} else {
+			/* long header: flags, version, DCID length and
+			 * DCID, SCID length and SCID
+			 */
+			if (ntohs(u->source) != port || !(q[0] & 0x80) || n < 7)
+				continue;
+			dl = q[5];
+			if ((size_t)n < 6 + dl + 1 + CID_LEN || q[6 + dl] != CID_LEN)
+				continue;
+			q += 7 + dl;
+		}
+		for (i = 0; i < nids && memcmp(ids[i], q, CID_LEN); i++)
+			;
+		if (i == nids && nids < 8)
+			memcpy(ids[nids++], q, CID_LEN);
+		if (i < nids)
+			cnt[i]++;
+		if (from)
+			break;
+	}
+	close(cfd);
+	printf("INFO connid_ids %s:", what);
+	for (i = 0; i < nids; i++) {
+		printf(" %02x%02x%02x%02x.. x%d", ids[i][0], ids[i][1], ids[i][2],
+		       ids[i][3], cnt[i]);
+		if (best < 0 || cnt[i] > cnt[best])
+			best = i;
+	}
+	printf("\n");
+	if (best < 0)
+		return -1;
+	memcpy(cid, ids[best], CID_LEN);
+	return 0;
+}
+
+/* a 48-byte short header packet to @cid from a plain UDP socket: the
+ * length of a stateless reset that comes back within @ms, 0 if none, -1
+ * if the reply is not one
+ */
+static int probe_cid(const struct sockaddr_in *srv, const uint8_t *cid,
+		     int ms)
+{
+	unsigned char pkt[48], in[256];
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	ssize_t n = 0;
+	size_t i;
+
+	if (u < 0)
+		return -1;
+	for (i = 0; i < sizeof(pkt); i++)
+		pkt[i] = (unsigned char)rand();
+	pkt[0] = (unsigned char)(0x40 | (pkt[0] & 0x3f));
+	memcpy(pkt + 1, cid, CID_LEN);
+	if (sendto(u, pkt, sizeof(pkt), 0, (const struct sockaddr *)srv,
+		   sizeof(*srv)) != (ssize_t)sizeof(pkt)) {
+		close(u);
+		return -1;
+	}
+	if (qt_poll(u, POLLIN, ms) & POLLIN)
+		n = recv(u, in, sizeof(in), MSG_DONTWAIT);
+	close(u);
+	if (n <= 0)
+		return 0;
+	/* RFC 9000 10.3: short header, fixed bit, shorter than what came */
+	if (n < 21 || n >= (ssize_t)sizeof(pkt) || (in[0] & 0xc0) != 0x40)
+		return -1;
+	return (int)n;
+}
+
+static void expect_reset(const char *name, const struct sockaddr_in *srv,
+			 const uint8_t *cid, int want)
+{
+	char hex[2 * CID_LEN + 1];
+	int n = 0, i;
+
+	for (i = 0; i < CID_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", cid[i]);
+
+	/* the retirement may still be on its way: a few tries */
+	for (i = 0; i < (want ? 5 : 1) && n <= 0; i++)
+		n = probe_cid(srv, cid, 1000);
+	if (want)
+		t_result(n > 0, name, "%s for ID %s", n < 0 ?
+			 "an answer that is no stateless reset" :
+			 "no stateless reset came back", hex);
+	else
+		t_result(n == 0, name, "an answer of %d bytes to ID %s, in use",
+			 n, hex);
+}
+
+static int cli_cap = -1;	/* what passes lo from before the handshake */
+
+static int cli_setup(int fd, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	cli_cap = cap_open();
+	return 0;
+}
+
 static int client(int fd, void *arg)
 {
 	struct quic_connection_id_info i;
 	struct io io = { .server = 0 };
+	uint8_t id0[CID_LEN], id2[CID_LEN], id5[CID_LEN];
+	int cap = cli_cap, cap2, cap5, have0, have2, have5;
+	struct sockaddr_in srv;
+	socklen_t sl = sizeof(srv);
 	long long t0 = ms_now();
+	unsigned long resets0;
 	int rc;
 
 	(void)arg;
+	if (cap < 0)
+		t_result(0, "connid_capture", "AF_PACKET: %s", strerror(errno));
+	if (getpeername(fd, (struct sockaddr *)&srv, &sl) ||
+	    srv.sin_family != AF_INET)
+		t_result(0, "connid_getpeername", "%s", strerror(errno));
 	qt_event_enable(fd, QUIC_EVENT_CONNECTION_ID, 1);
 	check_get("connid_get_initial_dest", fd, 1, 0, 0);
 	check_get("connid_get_initial_local", fd, 0, 0, 0);
@@ -194,6 +394,8 @@ static int client(int fd, void *arg)
 	while ((rc = set_cid(fd, 1, 2, 2)) && errno == EINVAL &&
 	       ms_now() - t0 < 5000)
 		usleep(10000);
+	cap2 = cap_open();
+	have0 = !cap_cid(cap, ntohs(srv.sin_port), 1, id0, "handshake");
 	t_result(!rc, "connid_switch_dest", "%s", rc ? strerror(errno) : "");
 	T_ERR("connid_bad_prior_above_active", set_cid(fd, 1, 1, 2), EINVAL);
 	check_get("connid_get_after_switch", fd, 1, 2, 2);
@@ -207,6 +409,17 @@ static int client(int fd, void *arg)
 	qt_stage = "reading 1 MiB";
 	t_result(!pump(fd, &io, QT_MB, 0, -1, 30000),
 		 "connid_data_after_switch_client", "%s", err);
+	have2 = !cap_cid(cap2, ntohs(srv.sin_port), 0, id2, "after the switch to 2");
+	resets0 = snmp("QuicStatelessResetsSent");
+	qt_stage = "sending to the retired ID 0";
+	if (have0 && have2 && memcmp(id0, id2, CID_LEN)) {
+		expect_reset("connid_retired_own_reset", &srv, id0, 1);
+		expect_reset("connid_active_no_reset", &srv, id2, 0);
+	} else {
+		t_result(0, "connid_retired_own_reset",
+			 "IDs not captured (ID 0: %d, ID 2: %d)", have0, have2);
+	}
+	qt_tell('P');
 	qt_stage = "waiting for the server's Retire Prior To";
 	if (qt_await('R', 30000))
 		return -1;
@@ -215,10 +428,24 @@ static int client(int fd, void *arg)
 	t_result(io.ev.prior_to == 5, "connid_event_peer_retire_prior_to",
 		 "prior_to %u", io.ev.prior_to);
 	check_get("connid_get_after_peer_retire", fd, 1, 5, 5);
+	cap5 = cap_open();
 	qt_stage = "sending 256 KiB";
 	if (send_bytes(fd, &io, 256 * 1024))
 		t_result(0, "connid_send_after_retire", "%s", err);
-	qt_await('D', 30000);
+	if (qt_await('D', 30000))
+		return -1;
+	have5 = !cap_cid(cap5, ntohs(srv.sin_port), 0, id5, "after prior_to 5");
+	qt_stage = "sending to the retired ID 2";
+	if (have2 && have5 && memcmp(id2, id5, CID_LEN)) {
+		expect_reset("connid_retired_peer_reset", &srv, id2, 1);
+		expect_reset("connid_active_after_retire_no_reset", &srv, id5, 0);
+	} else {
+		t_result(0, "connid_retired_peer_reset",
+			 "IDs not captured (ID 2: %d, ID 5: %d)", have2, have5);
+	}
+	T_EQ("connid_retired_resets_counted",
+	     snmp("QuicStatelessResetsSent") - resets0, 2UL);
+	qt_tell('F');
 	return 0;
 }
 
@@ -240,6 +467,10 @@ static int server(int fd, void *arg)
 		qt_tell('X');
 		return -1;
 	}
+	/* ID 2 stays in use until the client probed it */
+	qt_stage = "waiting for the client's probes of ID 0 and 2";
+	if (qt_await('P', 30000))
+		return -1;
 	T_ERR("connid_prior_above_next_einval", set_cid(fd, 0, 2, 1000), EINVAL);
 	T_OK("connid_retire_prior_to", set_cid(fd, 0, 2, 5));
 	qt_tell('R');
@@ -250,6 +481,8 @@ static int server(int fd, void *arg)
 		 err);
 	check_get("connid_get_server_retired", fd, 0, 5, 5);
 	qt_tell('D');
+	qt_stage = "waiting for the client's probes of retired IDs";
+	qt_await('F', 30000);
 	return 0;
 }
 
@@ -259,6 +492,7 @@ int main(void)
 		return 1;
 	test_unconnected();
 	qt_run(&(struct qt_pair){ .name = "connid", .timeout = 90,
+				  .cli_setup = cli_setup,
 				  .client = client, .server = server });
 	qt_done();
 	return t_exit();

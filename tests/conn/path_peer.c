@@ -18,6 +18,7 @@
  *	                     to ADDR (port 0); prints "migrated" or the errno,
  *	                     and at the end "event migration local=N"
  *	prints "sent BYTES" when all is sent.
+ * Both sides set max_idle_timeout to 300 s (the scripts pause for long).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,6 +48,22 @@ static void die(const char *what)
 {
 	printf("error %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+/* the scripts pause a connection for longer than the default idle
+ * timeout (30 s) on a slow guest: 300 s on both sides
+ */
+static void long_idle(int fd)
+{
+	struct quic_transport_param p;
+	socklen_t l = sizeof(p);
+
+	memset(&p, 0, sizeof(p));
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &l))
+		die("QUIC_SOCKOPT_TRANSPORT_PARAM");
+	p.max_idle_timeout = 300000000;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, sizeof(p)))
+		die("QUIC_SOCKOPT_TRANSPORT_PARAM max_idle_timeout");
 }
 
 static int addr_of(const char *s, uint16_t port, struct sockaddr_in *a)
@@ -133,7 +150,10 @@ static int server(const char *addr, uint16_t port, const char *psk)
 	if (addr_of(addr, port, &a))
 		return 2;
 	lfd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	if (lfd < 0)
+		die("socket");
+	long_idle(lfd);
+	if (bind(lfd, (struct sockaddr *)&a, sizeof(a)) ||
 	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&a, &sl))
 		die("listen");
 	printf("listening on %u\n", ntohs(a.sin_port));
@@ -213,6 +233,7 @@ static int client(int argc, char **argv)
 	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
 	if (fd < 0)
 		die("socket");
+	long_idle(fd);
 	for (i = 6; i < argc; i++) {
 		if (!strcmp(argv[i], "--pmtu-interval") && i + 1 < argc) {
 			if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &cl))
