@@ -162,6 +162,7 @@ const char *h3_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 
 uint32_t h3_quic_version;	/* 0: the module's default (v1) */
 bool h3_quic_retry;		/* servers: validate addresses with Retry */
+uint8_t h3_quic_ticket_wait;	/* clients: wait this long for a session ticket */
 
 int h3_quic_socket(int family)
 {
@@ -172,7 +173,7 @@ int h3_quic_socket(int family)
 
 	if (fd < 0)
 		return -errno;
-	if (!h3_quic_version && !h3_quic_retry)
+	if (!h3_quic_version && !h3_quic_retry && !h3_quic_ticket_wait)
 		return fd;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len))
 		goto fail;
@@ -180,6 +181,8 @@ int h3_quic_socket(int family)
 		cfg.version = h3_quic_version;
 	if (h3_quic_retry)
 		cfg.validate_peer_address = 1;
+	if (h3_quic_ticket_wait)
+		cfg.receive_session_ticket = h3_quic_ticket_wait;
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)))
 		goto fail;
 	return fd;
@@ -362,6 +365,8 @@ int h3_conn_init(struct h3_conn *h, int fd, bool server)
 		return h3_fail(h, "cannot make the socket non-blocking: %s", h3_errstr(errno));
 	h3_enable_event(h, QUIC_EVENT_STREAM_UPDATE);
 	h3_enable_event(h, QUIC_EVENT_CONNECTION_CLOSE);
+	h3_enable_event(h, QUIC_EVENT_KEY_UPDATE);
+	h3_enable_event(h, QUIC_EVENT_CONNECTION_MIGRATION);
 	return 0;
 }
 
@@ -627,6 +632,12 @@ static int h3_event(struct h3_conn *h, const uint8_t *p, size_t len)
 		memcpy(h->peer_phrase, ev.close.phrase, sizeof(ev.close.phrase));
 		h->peer_phrase[sizeof(h->peer_phrase) - 1] = '\0';
 		return 0;
+	case QUIC_EVENT_KEY_UPDATE:
+		h->key_phases++;
+		return 0;
+	case QUIC_EVENT_CONNECTION_MIGRATION:
+		h->migrations++;
+		return 0;
 	default:
 		return 0;
 	}
@@ -683,6 +694,7 @@ static int h3_read(struct h3_conn *h, bool *progress)
 		}
 		if (!n && !fin)
 			continue;
+		h->rbytes += (uint64_t)n;
 		rv = nghttp3_conn_read_stream(h->conn, sid, h->rbuf, (size_t)n, fin);
 		if (rv < 0) {
 			h->fail_code = nghttp3_err_infer_quic_app_error_code((int)rv);

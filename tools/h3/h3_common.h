@@ -60,6 +60,7 @@ const char *h3_addr_str(const struct sockaddr *sa, char *buf, size_t len);
  */
 extern uint32_t h3_quic_version;
 extern bool h3_quic_retry;
+extern uint8_t h3_quic_ticket_wait;	/* clients: receive_session_ticket (s) */
 int h3_quic_socket(int family);
 /* The message for socket() failing with @err: "QUIC is not available: load
  * the quic module" for EPROTONOSUPPORT/EAFNOSUPPORT.
@@ -101,6 +102,9 @@ struct h3_conn {
 	uint8_t *rbuf;
 	char err[320];		/* the fatal error, when a call returned -1 */
 	uint64_t fail_code;	/* HTTP/3 error code to close with after it */
+	unsigned int key_phases;	/* QUIC_EVENT_KEY_UPDATE: new key phases received */
+	unsigned int migrations;	/* QUIC_EVENT_CONNECTION_MIGRATION: paths validated */
+	uint64_t rbytes;	/* stream bytes received */
 };
 
 /* Set the accepted or connected (handshake done) socket up: non-blocking,
