@@ -53,9 +53,13 @@ const char *h3_errstr(int err)
 }
 
 static char h3_libquic_msg[512];
+bool h3_libquic_resumed;
 
 static void h3_libquic_log(int level, const char *msg)
 {
+	/* libquic's debug line "TLS handshake completed as ..., resumed" */
+	if (!strncmp(msg, "TLS handshake completed", 23))
+		h3_libquic_resumed = strstr(msg, ", resumed") != NULL;
 	if (level > LOG_ERR || h3_libquic_msg[0])
 		return;
 	snprintf(h3_libquic_msg, sizeof(h3_libquic_msg), "%s", msg);
@@ -64,6 +68,7 @@ static void h3_libquic_log(int level, const char *msg)
 void h3_libquic_capture(void)
 {
 	quic_set_log_func(h3_libquic_log);
+	quic_set_log_level(LOG_DEBUG);
 }
 
 void h3_libquic_reset(void)

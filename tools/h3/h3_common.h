@@ -39,6 +39,8 @@ const char *h3_errstr(int err);
 void h3_libquic_capture(void);
 void h3_libquic_reset(void);
 const char *h3_libquic_error(void);
+/* whether the last handshake resumed a TLS session (libquic's log) */
+extern bool h3_libquic_resumed;
 
 /* Kill the process with a one-line message (prog: @what timed out after
  * @seconds s (ETIMEDOUT)) if it is still running in @seconds; 0 disarms.
