@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -359,16 +360,15 @@ static void session_save(int fd, gnutls_session_t session)
 	file_put(path, &tp, sizeof(tp));
 }
 
-/* TLS 1.3 handshake on our own session (CA file or system trust store,
- * SNI, verification, ALPN h3). Returns 0 or -errno (message printed).
+/* A TLS 1.3 client session on @fd (CA file or system trust store, SNI,
+ * verification, ALPN h3, the --session data). Returns 0 or -errno
+ * (message printed).
  */
-static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *name,
-		     bool insecure, const char *peer)
+static int tls_new(gnutls_session_t *psession, int fd, gnutls_certificate_credentials_t cred,
+		   const char *name, bool insecure)
 {
 	gnutls_session_t session;
-	gnutls_datum_t alpn;
 	const char *errpos = NULL;
-	char what[160];
 	int ret;
 
 	ret = gnutls_init(&session, GNUTLS_CLIENT |
@@ -403,12 +403,19 @@ static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *
 		if (n > 0 && quic_session_set_data(session, data, (size_t)n))
 			h3_msg("the session in '%s' cannot be used", opt_session);
 	}
-
-	snprintf(what, sizeof(what), "TLS handshake with %s", peer);
 	h3_libquic_reset();
-	h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
-	ret = quic_handshake(session);
-	h3_alarm(0, NULL);
+	*psession = session;
+	return 0;
+}
+
+/* After quic_handshake() returned @ret: the message, the ALPN check, what
+ * --session wants (resumed?, 0-RTT accepted?, the new session saved); frees
+ * the session. Returns 0 or -errno.
+ */
+static int tls_end(gnutls_session_t session, int ret, int fd, const char *peer)
+{
+	gnutls_datum_t alpn;
+
 	if (ret) {
 		h3_msg("TLS handshake with %s failed: %s%s%s", peer, h3_errstr(-ret),
 		       h3_libquic_error()[0] ? ": " : "", h3_libquic_error());
@@ -427,6 +434,44 @@ static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *
 	}
 	gnutls_deinit(session);
 	return ret;
+}
+
+/* The whole TLS handshake before any request. Returns 0 or -errno. */
+static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *name,
+		     bool insecure, const char *peer)
+{
+	gnutls_session_t session;
+	char what[160];
+	int ret;
+
+	ret = tls_new(&session, fd, cred, name, insecure);
+	if (ret)
+		return ret;
+	snprintf(what, sizeof(what), "TLS handshake with %s", peer);
+	h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
+	ret = quic_handshake(session);
+	h3_alarm(0, NULL);
+	return tls_end(session, ret, fd, peer);
+}
+
+/* --zerortt: the handshake runs in this thread while the main one writes
+ * the requests, which the kernel sends in 0-RTT packets once libquic
+ * installed the early secret (quic(7), 0-RTT)
+ */
+struct hs_thread {
+	gnutls_session_t session;
+	pthread_t tid;
+	int ret;
+	bool done;	/* atomic */
+};
+
+static void *hs_run(void *arg)
+{
+	struct hs_thread *t = arg;
+
+	t->ret = quic_handshake(t->session);
+	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
+	return NULL;
 }
 
 /* Connect to the first address of @host that takes a QUIC connection;
@@ -563,7 +608,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *opt_ca = NULL, *opt_sni = NULL, **outs = NULL, *opt_migrate = NULL;
-	bool key_update = false, ku_done = false, mig_done = false;
+	bool key_update = false, ku_done = false, mig_done = false, in_hs = false;
+	struct hs_thread hs = { 0 };
 	struct sockaddr_storage mig;
 	socklen_t miglen = 0;
 	size_t nouts = 0, i;
@@ -723,8 +769,26 @@ int main(int argc, char **argv)
 	fd = connect_to(firsthost, firstport, peer, sizeof(peer));
 	if (fd < 0)
 		return H3_EXIT_FAIL;
-	ret = handshake(fd, cred, opt_sni ? opt_sni : firsthost, insecure, peer);
-	gnutls_certificate_free_credentials(cred);
+	if (opt_zerortt) {
+		char what[160];
+
+		/* the requests are written while the handshake runs */
+		ret = tls_new(&hs.session, fd, cred, opt_sni ? opt_sni : firsthost, insecure);
+		if (!ret) {
+			snprintf(what, sizeof(what), "TLS handshake with %s", peer);
+			h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
+			ret = -pthread_create(&hs.tid, NULL, hs_run, &hs);
+			if (ret) {
+				h3_msg("cannot start the handshake thread: %s", h3_errstr(-ret));
+				gnutls_deinit(hs.session);
+			}
+		}
+		in_hs = !ret;
+	} else {
+		ret = handshake(fd, cred, opt_sni ? opt_sni : firsthost, insecure, peer);
+		gnutls_certificate_free_credentials(cred);
+		cred = NULL;
+	}
 	if (ret) {
 		close(fd);
 		return H3_EXIT_FAIL;
@@ -735,6 +799,7 @@ int main(int argc, char **argv)
 		close(fd);
 		return H3_EXIT_FAIL;
 	}
+	c.h.no_read = in_hs;
 	memset(&callbacks, 0, sizeof(callbacks));
 	callbacks.stream_close = cb_stream_close;
 	callbacks.recv_data = cb_recv_data;
@@ -757,12 +822,25 @@ int main(int argc, char **argv)
 
 	last = h3_now_ms();
 	while (c.done < c.n) {
+		if (in_hs && __atomic_load_n(&hs.done, __ATOMIC_ACQUIRE)) {
+			pthread_join(hs.tid, NULL);
+			h3_alarm(0, NULL);
+			in_hs = false;
+			c.h.no_read = false;
+			gnutls_certificate_free_credentials(cred);
+			cred = NULL;
+			if (tls_end(hs.session, hs.ret, fd, peer)) {
+				conn_reason = "TLS handshake failed";
+				status = H3_EXIT_FAIL;
+				break;
+			}
+		}
 		if (submit_more(&c)) {
 			h3_msg("%s: %s", peer, c.h.err);
 			status = H3_EXIT_FAIL;
 			break;
 		}
-		ret = h3_io(&c.h, 1000);
+		ret = h3_io(&c.h, in_hs ? 20 : 1000);
 		/* once response data flows (the handshake is confirmed) */
 		if (ret >= 0 && c.h.rbytes && key_update && !ku_done) {
 			if (!setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0)) {

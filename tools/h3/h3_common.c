@@ -760,6 +760,8 @@ int h3_io(struct h3_conn *h, int timeout_ms)
 	}
 	if (progress)
 		timeout_ms = 0;
+	if (h->no_read)
+		pfd.events &= (short)~POLLIN;
 	r = poll(&pfd, 1, timeout_ms);
 	if (r < 0) {
 		if (errno == EINTR)
@@ -771,7 +773,7 @@ int h3_io(struct h3_conn *h, int timeout_ms)
 			return -1;
 		woke = true;
 	}
-	if (pfd.revents & (POLLIN | POLLERR | POLLHUP)) {
+	if (!h->no_read && (pfd.revents & (POLLIN | POLLERR | POLLHUP))) {
 		bool got = false;
 
 		if (h3_read(h, &got))

@@ -107,6 +107,10 @@ struct h3_conn {
 	unsigned int key_phases;	/* QUIC_EVENT_KEY_UPDATE: new key phases received */
 	unsigned int migrations;	/* QUIC_EVENT_CONNECTION_MIGRATION: paths validated */
 	uint64_t rbytes;	/* stream bytes received */
+	/* write only: the TLS handshake (another thread) reads the socket
+	 * while 0-RTT requests are written
+	 */
+	bool no_read;
 };
 
 /* Set the accepted or connected (handshake done) socket up: non-blocking,
