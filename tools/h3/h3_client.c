@@ -58,6 +58,8 @@ struct cli {
 static FILE *report;	/* where the per-URL lines go */
 static const char *opt_session;	/* --session FILE: resume from it, save to it */
 static bool opt_zerortt;	/* --zerortt: early data allowed, FILE.tp used */
+static gnutls_session_t tls_kept;	/* --session: for the tickets after the handshake */
+static int tls_fd;
 
 static void usage(FILE *out)
 {
@@ -72,9 +74,9 @@ static void usage(FILE *out)
 		"  --sni NAME   send NAME as TLS SNI and verify the certificate for it\n"
 		"  --v2         QUIC version 2 (RFC 9369) instead of version 1\n"
 		"  --session FILE  resume the TLS session saved in FILE (if it exists) and\n"
-		"               save the session of this connection there (waits up to 3 s\n"
-		"               for the server's ticket); the peer's transport parameters\n"
-		"               go to FILE.tp; says \"session resumed\" on stderr\n"
+		"               save the session of this connection there when the server's\n"
+		"               ticket arrives; the server's transport parameters go to\n"
+		"               FILE.tp; says \"session resumed\" on stderr\n"
 		"  --zerortt    with --session: allow 0-RTT with the saved session and\n"
 		"               transport parameters; says \"zerortt accepted\"\n"
 		"  --key-update start a key update once response data arrived\n"
@@ -397,7 +399,12 @@ static int tls_new(gnutls_session_t *psession, int fd, gnutls_certificate_creden
 	}
 	gnutls_transport_set_int(session, fd);
 	if (opt_session) {
+		struct quic_event_option ev = { .type = QUIC_EVENT_NEW_SESSION_TICKET, .on = 1 };
 		static unsigned char data[16384];
+
+		/* the server's tickets come as events, also after the handshake */
+		if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev)))
+			h3_msg("cannot ask for session tickets: %s", h3_errstr(errno));
 		ssize_t n = file_get(opt_session, data, sizeof(data));
 
 		if (n > 0 && quic_session_set_data(session, data, (size_t)n))
@@ -430,10 +437,34 @@ static int tls_end(gnutls_session_t session, int ret, int fd, const char *peer)
 		if (opt_zerortt &&
 		    (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_EARLY_DATA))
 			h3_msg("zerortt accepted");
-		session_save(fd, session);
+		/* kept for the server's NewSessionTicket, which comes as
+		 * QUIC_EVENT_NEW_SESSION_TICKET (on_ticket)
+		 */
+		tls_kept = session;
+		tls_fd = fd;
+		return 0;
 	}
 	gnutls_deinit(session);
 	return ret;
+}
+
+/* --session: a NewSessionTicket after the handshake goes to the kept TLS
+ * session, whose session data (and the server's transport parameters)
+ * are then saved
+ */
+static void on_ticket(struct h3_conn *h, const uint8_t *msg, size_t len)
+{
+	int ret;
+
+	(void)h;
+	if (!tls_kept)
+		return;
+	ret = gnutls_handshake_write(tls_kept, GNUTLS_ENCRYPTION_LEVEL_APPLICATION, msg, len);
+	if (ret && gnutls_error_is_fatal(ret)) {
+		h3_msg("the server's NewSessionTicket: %s", gnutls_strerror(ret));
+		return;
+	}
+	session_save(tls_fd, tls_kept);
 }
 
 /* The whole TLS handshake before any request. Returns 0 or -errno. */
@@ -649,7 +680,6 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			opt_session = optarg;
-			h3_quic_ticket_wait = 3;
 			break;
 		case 'z':
 			opt_zerortt = true;
@@ -800,6 +830,7 @@ int main(int argc, char **argv)
 		return H3_EXIT_FAIL;
 	}
 	c.h.no_read = in_hs;
+	c.h.on_ticket = on_ticket;
 	memset(&callbacks, 0, sizeof(callbacks));
 	callbacks.stream_close = cb_stream_close;
 	callbacks.recv_data = cb_recv_data;

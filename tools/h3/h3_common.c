@@ -167,7 +167,6 @@ const char *h3_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 
 uint32_t h3_quic_version;	/* 0: the module's default (v1) */
 bool h3_quic_retry;		/* servers: validate addresses with Retry */
-uint8_t h3_quic_ticket_wait;	/* clients: wait this long for a session ticket */
 
 int h3_quic_socket(int family)
 {
@@ -178,7 +177,7 @@ int h3_quic_socket(int family)
 
 	if (fd < 0)
 		return -errno;
-	if (!h3_quic_version && !h3_quic_retry && !h3_quic_ticket_wait)
+	if (!h3_quic_version && !h3_quic_retry)
 		return fd;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len))
 		goto fail;
@@ -186,8 +185,6 @@ int h3_quic_socket(int family)
 		cfg.version = h3_quic_version;
 	if (h3_quic_retry)
 		cfg.validate_peer_address = 1;
-	if (h3_quic_ticket_wait)
-		cfg.receive_session_ticket = h3_quic_ticket_wait;
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)))
 		goto fail;
 	return fd;
@@ -639,6 +636,10 @@ static int h3_event(struct h3_conn *h, const uint8_t *p, size_t len)
 		return 0;
 	case QUIC_EVENT_KEY_UPDATE:
 		h->key_phases++;
+		return 0;
+	case QUIC_EVENT_NEW_SESSION_TICKET:
+		if (h->on_ticket)
+			h->on_ticket(h, p + 1, len - 1);
 		return 0;
 	case QUIC_EVENT_CONNECTION_MIGRATION:
 		h->migrations++;

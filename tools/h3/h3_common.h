@@ -62,7 +62,6 @@ const char *h3_addr_str(const struct sockaddr *sa, char *buf, size_t len);
  */
 extern uint32_t h3_quic_version;
 extern bool h3_quic_retry;
-extern uint8_t h3_quic_ticket_wait;	/* clients: receive_session_ticket (s) */
 int h3_quic_socket(int family);
 /* The message for socket() failing with @err: "QUIC is not available: load
  * the quic module" for EPROTONOSUPPORT/EAFNOSUPPORT.
@@ -111,6 +110,10 @@ struct h3_conn {
 	 * while 0-RTT requests are written
 	 */
 	bool no_read;
+	/* QUIC_EVENT_NEW_SESSION_TICKET (enabled by the caller): the TLS
+	 * NewSessionTicket message
+	 */
+	void (*on_ticket)(struct h3_conn *h, const uint8_t *msg, size_t len);
 };
 
 /* Set the accepted or connected (handshake done) socket up: non-blocking,
