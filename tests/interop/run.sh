@@ -69,6 +69,7 @@ declare -A UNSUPPORTED=(
 	["server-curl v2"]="curl has no option to use QUIC version 2"
 	["server-curl keyupdate"]="curl has no option to start a key update"
 	["server-curl connectionmigration"]="curl has no option to migrate a connection"
+	["server-curl resumption"]="this curl cannot keep a TLS session between runs: --ssl-sessions says 'the installed libcurl version does not support this' (no SSLS-EXPORT), and one run reuses its one HTTP/3 connection"
 	["server-curl zerortt"]="curl's HTTP/3 here is OpenSSL 3.5's QUIC stack, which has no 0-RTT"
 	["server-aioquic connectionmigration"]="aioquic's asyncio client cannot move to another local address"
 )
