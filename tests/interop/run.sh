@@ -519,7 +519,7 @@ case_transferloss() {
 }
 
 case_handshakeloss() {
-	local t0=$SECONDS n=5
+	local t0=$SECONDS n=${QUIC_INTEROP_HSLOSS:-3}
 	netem "loss 30%" || { res=FAIL why="tc netem loss 30% failed"; return; }
 	conns "$1" "$2" 40 "" $n "" 1k.bin
 	netem ""
