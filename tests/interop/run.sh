@@ -536,13 +536,15 @@ case_handshakeloss() {
 case_blackhole() {
 	local row=$1 out=$2 bad t0 alive=0 f
 	f=$(big "$1" 4m.bin)
+	# 8 Mbit/s: 4 MB last some 4 s, the blackhole comes in the middle
+	netem "rate 8mbit" || { res=FAIL why="tc netem rate failed"; return; }
 	start_srv "$row" "$out" 70 || { res=FAIL; return; }
 	t0=$SECONDS
 	fetch "$row" "$out" 60 bg "$f"
-	wait_bytes "$out" "$f" 20
-	netem "loss 100%"
+	wait_bytes "$out" "$f" 1
+	netem "loss 100% rate 8mbit"
 	sleep 2
-	netem ""
+	netem "rate 8mbit"
 	kill -0 "$cli_pid" 2>/dev/null && alive=1
 	fetch_wait
 	stop_srv
