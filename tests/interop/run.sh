@@ -452,6 +452,7 @@ case_transfer() {
 	files="1k.bin 64k.bin $(big "$1")"
 	# shellcheck disable=SC2086
 	simple "$1" "$2" 90 "" "" $files
+	# shellcheck disable=SC2086
 	why="$(echo $files | wc -w) files, 1 KB to $(big "$1" | sed 's/m.bin/ MB/'), in $((SECONDS - t0)) s${why:+: $why}"
 }
 
@@ -527,7 +528,7 @@ case_transferloss() {
 case_handshakeloss() {
 	local t0=$SECONDS n=${QUIC_INTEROP_HSLOSS:-3}
 	netem "loss 30%" || { res=FAIL why="tc netem loss 30% failed"; return; }
-	conns "$1" "$2" 40 "" $n "" 1k.bin
+	conns "$1" "$2" 40 "" "$n" "" 1k.bin
 	netem ""
 	[ "$res" = PASS ] && why="$n connections at loss 30% both ways in $((SECONDS - t0)) s"
 }
