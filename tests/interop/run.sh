@@ -346,11 +346,16 @@ check_files() {	# OUT FILE...: "" when every file arrived whole
 	echo "$bad"
 }
 
-# wait_bytes OUT FILE SECS: until some of FILE arrived (the transfer is on)
-wait_bytes() {
+# wait_conn SECS: until the client has its UDP socket (it started), then
+# 1.5 s more for the handshake: the download is on (gtlsclient and
+# aioquic_h3.py write their files late, so the file's size tells nothing)
+wait_conn() {
 	local _
-	for _ in $(seq $(($3 * 20))); do
-		[ -s "$1/dl/$2" ] && return 0
+	for _ in $(seq $(($1 * 20))); do
+		if [ -n "$(C ss -Haun 2>/dev/null)" ]; then
+			sleep 1.5
+			return 0
+		fi
 		kill -0 "$cli_pid" 2>/dev/null || return 1
 		sleep 0.05
 	done
@@ -542,7 +547,7 @@ case_blackhole() {
 	start_srv "$row" "$out" 70 || { res=FAIL; return; }
 	t0=$SECONDS
 	fetch "$row" "$out" 60 bg "$f"
-	wait_bytes "$out" "$f" 1
+	wait_conn 20
 	netem "loss 100% rate 8mbit"
 	sleep 2
 	netem "rate 8mbit"
@@ -709,7 +714,7 @@ rebind() {	# ROW OUT port|addr
 	netem "rate 8mbit" || { res=FAIL why="tc netem rate failed"; return; }
 	start_srv "$row" "$out" 70 || { res=FAIL; return; }
 	fetch "$row" "$out" 60 bg "$f"
-	wait_bytes "$out" "$f" 20
+	wait_conn 20
 	cport=$(C ss -Haun "dport = :$port" 2>/dev/null | awk '{ sub(/.*:/, "", $4); print $4; exit }')
 	[ -n "$cport" ] || cport=$(C ss -Haun 2>/dev/null | awk '{ sub(/.*:/, "", $4); print $4; exit }')
 	if [ -z "$cport" ] || ! nat_on "$3" "$cport" 2>"$out/tc.err"; then
