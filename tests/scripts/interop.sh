@@ -2,7 +2,7 @@
 # The interop matrix (tests/interop/run.sh: ngtcp2, aioquic and curl against
 # our HTTP/3 client and server) in the suite: on the trixie guests (6.12,
 # 7.3) the WHOLE matrix, every row and every case, one PASS/FAIL/SKIP line
-# per cell and "INFO time" per cell; tests/run.sh gives it 1500 s, and the
+# per cell and "INFO time" per cell; tests/run.sh gives it 1200 s, and the
 # matrix keeps 120 s of that in hand with --budget (cells that would start
 # later print SKIP instead of being cut off without a result).
 #
@@ -12,7 +12,7 @@
 #
 # QUIC_INTEROP_ROWS / QUIC_INTEROP_CASES (regexes) narrow it down by hand.
 . /etc/os-release 2>/dev/null
-args=(--budget "${QUIC_INTEROP_BUDGET:-1380}")
+args=(--budget "${QUIC_INTEROP_BUDGET:-1080}")
 if [ "${VERSION_CODENAME:-}" != bookworm ]; then
 	args+=(--rows "${QUIC_INTEROP_ROWS:-.}" --cases "${QUIC_INTEROP_CASES:-.}")
 else
