@@ -64,8 +64,10 @@ fi
 run() {
 	local name=$1 rc out t0=$SECONDS limit=300
 	shift
-	# the interop matrix runs some 90 cells (aim: under 6 minutes in TCG)
-	[ "$name" = interop ] && limit=720
+	# the whole interop matrix: some 85 cells, 12-25 minutes in TCG; the
+	# cells past the budget print SKIP (tests/scripts/interop.sh keeps
+	# 120 s in hand) so that CI stays within its time
+	[ "$name" = interop ] && limit=1200
 	out=$(mktemp)
 	timeout "$limit" "$@" >"$out" 2>&1
 	rc=$?

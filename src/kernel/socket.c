@@ -342,9 +342,14 @@ again:
 	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
 	err = quic_accept_setup(sk, nsk, req);
 	quic_request_free(req);
+	/* a real Initial is one that decrypted: its CRYPTO data may start
+	 * past offset 0 (a ClientHello over two Initials whose first was
+	 * lost), and its ACK already told the client our connection ID, to
+	 * which the rest of the ClientHello now goes
+	 */
 	if (err || nsk->sk_state != QUIC_SS_ESTABLISHING ||
-	    !quic_cstream_readable(&quic_sk(nsk)->cs[QUIC_PNS_INITIAL])) {
-		/* no ClientHello came out of it: drop it without a word */
+	    !quic_sk(nsk)->pns[QUIC_PNS_INITIAL].nrecv) {
+		/* no packet decrypted: drop it without a word */
 		nsk->sk_state = QUIC_SS_CLOSED;
 		release_sock(nsk);
 		sock_release(tmp);

@@ -17,18 +17,31 @@
 #   c_handshake                         1 once the client sent a Handshake
 #                                       packet
 #   versions                            long header versions seen
+#
+# SIGUSR1 writes the counts so far to OUT (through OUT.tmp, renamed) and
+# starts them again from zero: one sniffer serves a whole matrix, a cell
+# removes OUT, sends SIGUSR1 at its start and its end and reads OUT.
+#
+# With a fifth argument LOG, one line per datagram goes there too (time,
+# c/s, UDP payload bytes, the long header types, the first packet's
+# Destination Connection ID), for tracing a cell.
+import os
 import signal
 import socket
 import struct
 import sys
+import time
 
 iface, server_ip, port, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+log = open(sys.argv[5], "w", buffering=1) if len(sys.argv) > 5 else None
+t_start = time.monotonic()
 V1, V2 = 0x00000001, 0x6B3343CF
 # long header packet types by version: Initial, 0-RTT, Handshake, Retry
 TYPES = {V1: {0: "i", 1: "z", 2: "h", 3: "r"}, V2: {1: "i", 2: "z", 3: "h", 0: "r"}}
 
-st = dict(c_pkts=0, s_pkts=0, c_bytes=0, s_bytes=0, c_ect=0, s_ect=0, c_ce=0, s_ce=0,
-          retry=0, amp_max_ratio_x100=0, c_handshake=0)
+ZERO = dict(c_pkts=0, s_pkts=0, c_bytes=0, s_bytes=0, c_ect=0, s_ect=0, c_ce=0, s_ce=0,
+            retry=0, amp_max_ratio_x100=0, c_handshake=0)
+st = dict(ZERO)
 versions = set()
 pre_c = pre_s = 0  # bytes before the client's first Handshake packet
 
@@ -64,16 +77,30 @@ def long_types(p):
     return types
 
 
-def done(*_):
+def dump():
     st["versions"] = ",".join(f"0x{v:08x}" for v in sorted(versions)) or "-"
-    with open(out, "w") as f:
+    with open(out + ".tmp", "w") as f:
         for k, v in st.items():
             f.write(f"{k} {v}\n")
+    os.rename(out + ".tmp", out)
+
+
+def done(*_):
+    dump()
     sys.exit(0)
+
+
+def mark(*_):
+    global st, pre_c, pre_s
+    dump()
+    st = dict(ZERO)
+    versions.clear()
+    pre_c = pre_s = 0
 
 
 signal.signal(signal.SIGTERM, done)
 signal.signal(signal.SIGINT, done)
+signal.signal(signal.SIGUSR1, mark)
 # ETH_P_ALL: a socket for one protocol does not see the outgoing packets
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
@@ -108,6 +135,13 @@ while True:
     elif ecn == 3:
         st[side + "_ce"] += 1
     types = long_types(payload) if payload and payload[0] & 0x80 else []
+    if log:
+        if payload and payload[0] & 0x80 and len(payload) > 6:
+            dcid = payload[6:6 + payload[5]].hex()
+        else:
+            dcid = payload[1:9].hex()
+        log.write(f"{time.monotonic() - t_start:8.3f} {side} {sport}>{dport} {len(payload):5d} "
+                  f"{''.join(types) or '1'} {dcid}\n")
     if side == "s" and "r" in types:
         st["retry"] += 1
     if st["c_handshake"]:

@@ -95,26 +95,10 @@ stop_server() {
 	srv_secs=$((SECONDS - start))
 }
 
-# veth_pair NS_A NS_B ADDR_A/LEN ADDR_B/LEN: two new network namespaces
-# joined by a veth pair (named v<pid>a in NS_A, v<pid>b in NS_B, set in
-# $veth_a/$veth_b), addresses set and links up, lo up in both. Prints what
-# failed and returns 1. The caller deletes the namespaces (ip netns del).
-veth_pair() {
-	veth_a=v$$a veth_b=v$$b
-	ip netns add "$1" && ip netns add "$2" &&
-		ip link add "$veth_a" type veth peer name "$veth_b" &&
-		ip link set "$veth_a" netns "$1" &&
-		ip link set "$veth_b" netns "$2" &&
-		ip -n "$1" addr add "$3" dev "$veth_a" &&
-		ip -n "$2" addr add "$4" dev "$veth_b" &&
-		ip -n "$1" link set "$veth_a" up &&
-		ip -n "$2" link set "$veth_b" up &&
-		ip -n "$1" link set lo up && ip -n "$2" link set lo up
-}
-
-# netns_pair NS_S NS_C VETH_S VETH_C ADDR_S ADDR_C: two network namespaces
-# joined by a veth pair, ADDR_S/24 on VETH_S in NS_S and ADDR_C/24 on VETH_C
-# in NS_C, both up with their loopback. On failure returns 1 with the error
+# netns_pair NS_S NS_C VETH_S VETH_C ADDR_S ADDR_C: two new network
+# namespaces joined by a veth pair (the one helper for that, of every
+# script), ADDR_S/24 on VETH_S in NS_S and ADDR_C/24 on VETH_C in NS_C,
+# both up with their loopback. On failure returns 1 with the error
 # in $netns_err (netns_err starts "netns:" when namespaces cannot be made at
 # all: the callers SKIP then). netns_del removes both namespaces (and with
 # them the veth pair); setup_tmp's cleanup does not, so call it from

@@ -50,11 +50,11 @@ cleanup_post() {
 for t in "$peer" "$snmp"; do
 	[ -e "$t" ] || { echo "FAIL paths_setup: $t missing"; exit 1; }
 done
-if ! veth_pair "$ns_s" "$ns_c" 10.9.4.1/24 10.9.4.2/24 2>"$tmp/veth.err"; then
-	echo "FAIL paths_setup: veth pair: $(last "$tmp/veth.err")"
+vs=v$$a vc=v$$b
+if ! netns_pair "$ns_s" "$ns_c" "$vs" "$vc" 10.9.4.1 10.9.4.2; then
+	echo "FAIL paths_setup: $netns_err"
 	exit 1
 fi
-vs=$veth_a vc=$veth_b
 printf 'test:%s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$tmp/psk"
 S="ip netns exec $ns_s"
 C="ip netns exec $ns_c"

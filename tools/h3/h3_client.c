@@ -5,10 +5,12 @@
  * own, libnghttp3 for HTTP/3). GETs every URL over one connection and prints
  * "GET /path -> STATUS BYTES sha256=HEX" for each.
  *
- *   quic-h3-client [--ca FILE | --insecure] [--sni NAME] [--v2] [-o FILE]... URL...
+ *   quic-h3-client [--ca FILE | --insecure] [--sni NAME] [--v2] [--session FILE]
+ *                  [--zerortt] [--key-update] [--migrate ADDR] [-o FILE]... URL...
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -54,11 +56,16 @@ struct cli {
 };
 
 static FILE *report;	/* where the per-URL lines go */
+static const char *opt_session;	/* --session FILE: resume from it, save to it */
+static bool opt_zerortt;	/* --zerortt: early data allowed, FILE.tp used */
+static gnutls_session_t tls_kept;	/* --session: for the tickets after the handshake */
+static int tls_fd;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [--ca FILE | --insecure] [--sni NAME] [--v2] [-o FILE]... URL...\n"
+		"usage: %s [--ca FILE | --insecure] [--sni NAME] [--v2] [--session FILE]\n"
+		"       [--zerortt] [--key-update] [--migrate ADDR] [-o FILE]... URL...\n"
 		"  URL          https://HOST[:PORT]/PATH; HOST may be an IPv4 or [IPv6] literal;\n"
 		"               every URL must name the same server (one connection)\n"
 		"  --ca FILE    verify the server against the CA certificates in FILE\n"
@@ -66,6 +73,15 @@ static void usage(FILE *out)
 		"  --insecure   do not verify the server certificate\n"
 		"  --sni NAME   send NAME as TLS SNI and verify the certificate for it\n"
 		"  --v2         QUIC version 2 (RFC 9369) instead of version 1\n"
+		"  --session FILE  resume the TLS session saved in FILE (if it exists) and\n"
+		"               save the session of this connection there when the server's\n"
+		"               ticket arrives; the server's transport parameters go to\n"
+		"               FILE.tp; says \"session resumed\" on stderr\n"
+		"  --zerortt    with --session: allow 0-RTT with the saved session and\n"
+		"               transport parameters; says \"zerortt accepted\"\n"
+		"  --key-update start a key update once response data arrived\n"
+		"  --migrate ADDR  move the connection to local address ADDR once response\n"
+		"               data arrived (QUIC_SOCKOPT_CONNECTION_MIGRATION)\n"
 		"  -o FILE      write the body of the next URL to FILE ('-': stdout; the\n"
 		"               status lines then go to stderr); bodies without -o are\n"
 		"               only counted and hashed\n"
@@ -281,19 +297,84 @@ static int submit_more(struct cli *c)
 	return 0;
 }
 
-/* TLS 1.3 handshake on our own session (CA file or system trust store,
- * SNI, verification, ALPN h3). Returns 0 or -errno (message printed).
+/* Read all of @path into @buf (at most @room bytes); -1 if it cannot be
+ * read or is empty or too long.
  */
-static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *name,
-		     bool insecure, const char *peer)
+static ssize_t file_get(const char *path, void *buf, size_t room)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, room, f);
+	if (ferror(f) || !n || (n == room && fgetc(f) != EOF))
+		n = 0;
+	fclose(f);
+	return n ? (ssize_t)n : -1;
+}
+
+static void file_put(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		h3_msg("cannot write '%s': %s", path, h3_errstr(errno));
+}
+
+/* --zerortt: the transport parameters the server sent last time, as the
+ * remembered ones 0-RTT data must respect (RFC 9000 7.4.1); before connect()
+ */
+static void session_tp_load(int fd)
+{
+	struct quic_transport_param tp;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s.tp", opt_session);
+	if (file_get(path, &tp, sizeof(tp) + 1) != (ssize_t)sizeof(tp))
+		return;
+	tp.remote = 1;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, sizeof(tp)))
+		h3_msg("cannot set the remembered transport parameters: %s", h3_errstr(errno));
+}
+
+/* --session: the session (with the ticket the server sent) to FILE, the
+ * server's transport parameters to FILE.tp
+ */
+static void session_save(int fd, gnutls_session_t session)
+{
+	struct quic_transport_param tp = { .remote = 1 };
+	socklen_t len = sizeof(tp);
+	static unsigned char data[16384];
+	size_t size = sizeof(data);
+	char path[4096];
+
+	if (!(gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET)) {
+		h3_msg("no session ticket from the server");
+		return;
+	}
+	if (quic_session_get_data(session, data, &size))
+		return;
+	file_put(opt_session, data, size);
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, &len))
+		return;
+	snprintf(path, sizeof(path), "%s.tp", opt_session);
+	file_put(path, &tp, sizeof(tp));
+}
+
+/* A TLS 1.3 client session on @fd (CA file or system trust store, SNI,
+ * verification, ALPN h3, the --session data). Returns 0 or -errno
+ * (message printed).
+ */
+static int tls_new(gnutls_session_t *psession, int fd, gnutls_certificate_credentials_t cred,
+		   const char *name, bool insecure)
 {
 	gnutls_session_t session;
-	gnutls_datum_t alpn;
 	const char *errpos = NULL;
-	char what[160];
 	int ret;
 
-	ret = gnutls_init(&session, GNUTLS_CLIENT);
+	ret = gnutls_init(&session, GNUTLS_CLIENT |
+			  (opt_zerortt ? GNUTLS_ENABLE_EARLY_DATA | GNUTLS_NO_END_OF_EARLY_DATA : 0));
 	if (ret) {
 		h3_msg("cannot create a TLS session: %s", gnutls_strerror(ret));
 		return -ENOMEM;
@@ -317,12 +398,31 @@ static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *
 		return ret;
 	}
 	gnutls_transport_set_int(session, fd);
+	if (opt_session) {
+		struct quic_event_option ev = { .type = QUIC_EVENT_NEW_SESSION_TICKET, .on = 1 };
+		static unsigned char data[16384];
 
-	snprintf(what, sizeof(what), "TLS handshake with %s", peer);
+		/* the server's tickets come as events, also after the handshake */
+		if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev)))
+			h3_msg("cannot ask for session tickets: %s", h3_errstr(errno));
+		ssize_t n = file_get(opt_session, data, sizeof(data));
+
+		if (n > 0 && quic_session_set_data(session, data, (size_t)n))
+			h3_msg("the session in '%s' cannot be used", opt_session);
+	}
 	h3_libquic_reset();
-	h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
-	ret = quic_handshake(session);
-	h3_alarm(0, NULL);
+	*psession = session;
+	return 0;
+}
+
+/* After quic_handshake() returned @ret: the message, the ALPN check, what
+ * --session wants (resumed?, 0-RTT accepted?, the new session saved); frees
+ * the session. Returns 0 or -errno.
+ */
+static int tls_end(gnutls_session_t session, int ret, int fd, const char *peer)
+{
+	gnutls_datum_t alpn;
+
 	if (ret) {
 		h3_msg("TLS handshake with %s failed: %s%s%s", peer, h3_errstr(-ret),
 		       h3_libquic_error()[0] ? ": " : "", h3_libquic_error());
@@ -331,9 +431,78 @@ static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *
 		h3_msg("TLS handshake with %s: the server did not select ALPN h3 (%s)", peer,
 		       h3_errstr(EPROTO));
 		ret = -EPROTO;
+	} else if (opt_session) {
+		if (gnutls_session_is_resumed(session))
+			h3_msg("session resumed");
+		if (opt_zerortt &&
+		    (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_EARLY_DATA))
+			h3_msg("zerortt accepted");
+		/* kept for the server's NewSessionTicket, which comes as
+		 * QUIC_EVENT_NEW_SESSION_TICKET (on_ticket)
+		 */
+		tls_kept = session;
+		tls_fd = fd;
+		return 0;
 	}
 	gnutls_deinit(session);
 	return ret;
+}
+
+/* --session: a NewSessionTicket after the handshake goes to the kept TLS
+ * session, whose session data (and the server's transport parameters)
+ * are then saved
+ */
+static void on_ticket(struct h3_conn *h, const uint8_t *msg, size_t len)
+{
+	int ret;
+
+	(void)h;
+	if (!tls_kept)
+		return;
+	ret = gnutls_handshake_write(tls_kept, GNUTLS_ENCRYPTION_LEVEL_APPLICATION, msg, len);
+	if (ret && gnutls_error_is_fatal(ret)) {
+		h3_msg("the server's NewSessionTicket: %s", gnutls_strerror(ret));
+		return;
+	}
+	session_save(tls_fd, tls_kept);
+}
+
+/* The whole TLS handshake before any request. Returns 0 or -errno. */
+static int handshake(int fd, gnutls_certificate_credentials_t cred, const char *name,
+		     bool insecure, const char *peer)
+{
+	gnutls_session_t session;
+	char what[160];
+	int ret;
+
+	ret = tls_new(&session, fd, cred, name, insecure);
+	if (ret)
+		return ret;
+	snprintf(what, sizeof(what), "TLS handshake with %s", peer);
+	h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
+	ret = quic_handshake(session);
+	h3_alarm(0, NULL);
+	return tls_end(session, ret, fd, peer);
+}
+
+/* --zerortt: the handshake runs in this thread while the main one writes
+ * the requests, which the kernel sends in 0-RTT packets once libquic
+ * installed the early secret (quic(7), 0-RTT)
+ */
+struct hs_thread {
+	gnutls_session_t session;
+	pthread_t tid;
+	int ret;
+	bool done;	/* atomic */
+};
+
+static void *hs_run(void *arg)
+{
+	struct hs_thread *t = arg;
+
+	t->ret = quic_handshake(t->session);
+	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
+	return NULL;
 }
 
 /* Connect to the first address of @host that takes a QUIC connection;
@@ -354,6 +523,8 @@ static int connect_to(const char *host, uint16_t port, char *peer, size_t peerle
 			return -1;
 		}
 		h3_addr_str((struct sockaddr *)&ss, peer, peerlen);
+		if (opt_zerortt)
+			session_tp_load(fd);
 		if (!connect(fd, (struct sockaddr *)&ss, sslen))
 			return fd;
 		h3_msg("cannot connect to %s: %s", peer, h3_errstr(errno));
@@ -383,6 +554,8 @@ static int connect_to(const char *host, uint16_t port, char *peer, size_t peerle
 			continue;
 		}
 		h3_addr_str(ai->ai_addr, peer, peerlen);
+		if (opt_zerortt)
+			session_tp_load(fd);
 		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
 			break;
 		err = errno;
@@ -458,10 +631,18 @@ int main(int argc, char **argv)
 		{ "sni", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "v2", no_argument, NULL, '2' },
+		{ "session", required_argument, NULL, 's' },
+		{ "zerortt", no_argument, NULL, 'z' },
+		{ "key-update", no_argument, NULL, 'u' },
+		{ "migrate", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *opt_ca = NULL, *opt_sni = NULL, **outs = NULL;
+	const char *opt_ca = NULL, *opt_sni = NULL, **outs = NULL, *opt_migrate = NULL;
+	bool key_update = false, ku_done = false, mig_done = false, in_hs = false;
+	struct hs_thread hs = { 0 };
+	struct sockaddr_storage mig;
+	socklen_t miglen = 0;
 	size_t nouts = 0, i;
 	bool insecure = false, all_ok = true, to_stdout = false;
 	gnutls_certificate_credentials_t cred = NULL;
@@ -497,6 +678,21 @@ int main(int argc, char **argv)
 		case '2':
 			h3_quic_version = QUIC_VERSION_V2;
 			break;
+		case 's':
+			opt_session = optarg;
+			break;
+		case 'z':
+			opt_zerortt = true;
+			break;
+		case 'u':
+			key_update = true;
+			break;
+		case 'm':
+			opt_migrate = optarg;
+			if (h3_addr_from_literal(optarg, 0, &mig, &miglen))
+				return usage_error("--migrate wants an IPv4 or IPv6 address, not '%s'",
+						   optarg);
+			break;
 		case 'o':
 			outs[nouts++] = optarg;
 			if (!strcmp(optarg, "-")) {
@@ -515,6 +711,8 @@ int main(int argc, char **argv)
 	}
 	if (opt_ca && insecure)
 		return usage_error("%s", "--ca and --insecure exclude each other");
+	if (opt_zerortt && !opt_session)
+		return usage_error("%s", "--zerortt needs --session");
 	if (optind >= argc)
 		return usage_error("%s", "no URL given");
 	c.n = (size_t)(argc - optind);
@@ -601,8 +799,26 @@ int main(int argc, char **argv)
 	fd = connect_to(firsthost, firstport, peer, sizeof(peer));
 	if (fd < 0)
 		return H3_EXIT_FAIL;
-	ret = handshake(fd, cred, opt_sni ? opt_sni : firsthost, insecure, peer);
-	gnutls_certificate_free_credentials(cred);
+	if (opt_zerortt) {
+		char what[160];
+
+		/* the requests are written while the handshake runs */
+		ret = tls_new(&hs.session, fd, cred, opt_sni ? opt_sni : firsthost, insecure);
+		if (!ret) {
+			snprintf(what, sizeof(what), "TLS handshake with %s", peer);
+			h3_alarm(H3_HANDSHAKE_TIMEOUT, what);
+			ret = -pthread_create(&hs.tid, NULL, hs_run, &hs);
+			if (ret) {
+				h3_msg("cannot start the handshake thread: %s", h3_errstr(-ret));
+				gnutls_deinit(hs.session);
+			}
+		}
+		in_hs = !ret;
+	} else {
+		ret = handshake(fd, cred, opt_sni ? opt_sni : firsthost, insecure, peer);
+		gnutls_certificate_free_credentials(cred);
+		cred = NULL;
+	}
 	if (ret) {
 		close(fd);
 		return H3_EXIT_FAIL;
@@ -613,6 +829,8 @@ int main(int argc, char **argv)
 		close(fd);
 		return H3_EXIT_FAIL;
 	}
+	c.h.no_read = in_hs;
+	c.h.on_ticket = on_ticket;
 	memset(&callbacks, 0, sizeof(callbacks));
 	callbacks.stream_close = cb_stream_close;
 	callbacks.recv_data = cb_recv_data;
@@ -635,12 +853,45 @@ int main(int argc, char **argv)
 
 	last = h3_now_ms();
 	while (c.done < c.n) {
+		if (in_hs && __atomic_load_n(&hs.done, __ATOMIC_ACQUIRE)) {
+			pthread_join(hs.tid, NULL);
+			h3_alarm(0, NULL);
+			in_hs = false;
+			c.h.no_read = false;
+			gnutls_certificate_free_credentials(cred);
+			cred = NULL;
+			if (tls_end(hs.session, hs.ret, fd, peer)) {
+				conn_reason = "TLS handshake failed";
+				status = H3_EXIT_FAIL;
+				break;
+			}
+		}
 		if (submit_more(&c)) {
 			h3_msg("%s: %s", peer, c.h.err);
 			status = H3_EXIT_FAIL;
 			break;
 		}
-		ret = h3_io(&c.h, 1000);
+		ret = h3_io(&c.h, in_hs ? 20 : 1000);
+		/* once response data flows (the handshake is confirmed) */
+		if (ret >= 0 && c.h.rbytes && key_update && !ku_done) {
+			if (!setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0)) {
+				h3_msg("key update started");
+				ku_done = true;
+			} else if (errno != EAGAIN && errno != EBUSY && errno != ENOTCONN) {
+				h3_msg("key update: %s", h3_errstr(errno));
+				ku_done = true;
+			}
+		}
+		if (ret >= 0 && c.h.rbytes && opt_migrate && !mig_done) {
+			if (!setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &mig,
+					miglen)) {
+				h3_msg("migrating to %s", opt_migrate);
+				mig_done = true;
+			} else if (errno != EBUSY && errno != ENOTCONN) {
+				h3_msg("migration to %s: %s", opt_migrate, h3_errstr(errno));
+				mig_done = true;
+			}
+		}
 		if (ret < 0) {
 			h3_msg("%s: %s", peer, c.h.err);
 			conn_reason = c.h.err;
@@ -666,6 +917,8 @@ int main(int argc, char **argv)
 		}
 	}
 out:
+	if (key_update || opt_migrate)
+		h3_msg("key phases %u, paths validated %u", c.h.key_phases, c.h.migrations);
 	h3_close(&c.h, status ? (c.h.fail_code ? c.h.fail_code : NGHTTP3_H3_INTERNAL_ERROR) :
 		 NGHTTP3_H3_NO_ERROR, NULL);
 	for (i = 0; i < c.n; i++)

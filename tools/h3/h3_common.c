@@ -53,9 +53,13 @@ const char *h3_errstr(int err)
 }
 
 static char h3_libquic_msg[512];
+bool h3_libquic_resumed;
 
 static void h3_libquic_log(int level, const char *msg)
 {
+	/* libquic's debug line "TLS handshake completed as ..., resumed" */
+	if (!strncmp(msg, "TLS handshake completed", 23))
+		h3_libquic_resumed = strstr(msg, ", resumed") != NULL;
 	if (level > LOG_ERR || h3_libquic_msg[0])
 		return;
 	snprintf(h3_libquic_msg, sizeof(h3_libquic_msg), "%s", msg);
@@ -64,6 +68,7 @@ static void h3_libquic_log(int level, const char *msg)
 void h3_libquic_capture(void)
 {
 	quic_set_log_func(h3_libquic_log);
+	quic_set_log_level(LOG_DEBUG);
 }
 
 void h3_libquic_reset(void)
@@ -362,6 +367,8 @@ int h3_conn_init(struct h3_conn *h, int fd, bool server)
 		return h3_fail(h, "cannot make the socket non-blocking: %s", h3_errstr(errno));
 	h3_enable_event(h, QUIC_EVENT_STREAM_UPDATE);
 	h3_enable_event(h, QUIC_EVENT_CONNECTION_CLOSE);
+	h3_enable_event(h, QUIC_EVENT_KEY_UPDATE);
+	h3_enable_event(h, QUIC_EVENT_CONNECTION_MIGRATION);
 	return 0;
 }
 
@@ -627,6 +634,16 @@ static int h3_event(struct h3_conn *h, const uint8_t *p, size_t len)
 		memcpy(h->peer_phrase, ev.close.phrase, sizeof(ev.close.phrase));
 		h->peer_phrase[sizeof(h->peer_phrase) - 1] = '\0';
 		return 0;
+	case QUIC_EVENT_KEY_UPDATE:
+		h->key_phases++;
+		return 0;
+	case QUIC_EVENT_NEW_SESSION_TICKET:
+		if (h->on_ticket)
+			h->on_ticket(h, p + 1, len - 1);
+		return 0;
+	case QUIC_EVENT_CONNECTION_MIGRATION:
+		h->migrations++;
+		return 0;
 	default:
 		return 0;
 	}
@@ -683,6 +700,7 @@ static int h3_read(struct h3_conn *h, bool *progress)
 		}
 		if (!n && !fin)
 			continue;
+		h->rbytes += (uint64_t)n;
 		rv = nghttp3_conn_read_stream(h->conn, sid, h->rbuf, (size_t)n, fin);
 		if (rv < 0) {
 			h->fail_code = nghttp3_err_infer_quic_app_error_code((int)rv);
@@ -743,6 +761,8 @@ int h3_io(struct h3_conn *h, int timeout_ms)
 	}
 	if (progress)
 		timeout_ms = 0;
+	if (h->no_read)
+		pfd.events &= (short)~POLLIN;
 	r = poll(&pfd, 1, timeout_ms);
 	if (r < 0) {
 		if (errno == EINTR)
@@ -754,7 +774,7 @@ int h3_io(struct h3_conn *h, int timeout_ms)
 			return -1;
 		woke = true;
 	}
-	if (pfd.revents & (POLLIN | POLLERR | POLLHUP)) {
+	if (!h->no_read && (pfd.revents & (POLLIN | POLLERR | POLLHUP))) {
 		bool got = false;
 
 		if (h3_read(h, &got))

@@ -39,6 +39,8 @@ const char *h3_errstr(int err);
 void h3_libquic_capture(void);
 void h3_libquic_reset(void);
 const char *h3_libquic_error(void);
+/* whether the last handshake resumed a TLS session (libquic's log) */
+extern bool h3_libquic_resumed;
 
 /* Kill the process with a one-line message (prog: @what timed out after
  * @seconds s (ETIMEDOUT)) if it is still running in @seconds; 0 disarms.
@@ -101,6 +103,17 @@ struct h3_conn {
 	uint8_t *rbuf;
 	char err[320];		/* the fatal error, when a call returned -1 */
 	uint64_t fail_code;	/* HTTP/3 error code to close with after it */
+	unsigned int key_phases;	/* QUIC_EVENT_KEY_UPDATE: new key phases received */
+	unsigned int migrations;	/* QUIC_EVENT_CONNECTION_MIGRATION: paths validated */
+	uint64_t rbytes;	/* stream bytes received */
+	/* write only: the TLS handshake (another thread) reads the socket
+	 * while 0-RTT requests are written
+	 */
+	bool no_read;
+	/* QUIC_EVENT_NEW_SESSION_TICKET (enabled by the caller): the TLS
+	 * NewSessionTicket message
+	 */
+	void (*on_ticket)(struct h3_conn *h, const uint8_t *msg, size_t len);
 };
 
 /* Set the accepted or connected (handshake done) socket up: non-blocking,

@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gnutls/crypto.h>
+
 #include "h3_common.h"
 
 #define SRV_PATH_MAX	4096
@@ -458,6 +460,12 @@ static int serve(int fd, const struct sockaddr *peeraddr)
 		}
 	}
 out:
+	/* what the interop cases check: the peer's key updates, the
+	 * client's new paths validated (QUIC_EVENT_KEY_UPDATE and
+	 * QUIC_EVENT_CONNECTION_MIGRATION)
+	 */
+	printf("%s end: key phases %u, paths validated %u, %s\n", peer, c.h.key_phases,
+	       c.h.migrations, h3_libquic_resumed ? "resumed" : "full handshake");
 	h3_close(&c.h, status ? c.h.fail_code : NGHTTP3_H3_NO_ERROR, status ? c.h.err : NULL);
 	h3_conn_free(&c.h);	/* calls no stream_close: free what is left */
 	while (c.streams) {
@@ -535,6 +543,7 @@ int main(int argc, char **argv)
 	unsigned long port = 0, count = 0, accepted = 0, running = 0;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
+	unsigned char ticket_key[64];
 	char addrbuf[80];
 	int s, opt, status = 0;
 
@@ -595,6 +604,15 @@ int main(int argc, char **argv)
 	s = h3_quic_socket(ss.ss_family);
 	if (s < 0) {
 		h3_socket_failed(-s);
+		return H3_EXIT_FAIL;
+	}
+	/* a session ticket key for the connections (QUIC_SOCKOPT_SESSION_TICKET
+	 * on the listener, inherited by accepted sockets): clients can resume
+	 */
+	if (gnutls_rnd(GNUTLS_RND_KEY, ticket_key, sizeof(ticket_key)) ||
+	    setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, ticket_key,
+		       sizeof(ticket_key))) {
+		h3_msg("cannot set a session ticket key: %s", h3_errstr(errno));
 		return H3_EXIT_FAIL;
 	}
 	if (bind(s, (struct sockaddr *)&ss, sslen)) {

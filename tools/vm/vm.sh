@@ -318,6 +318,9 @@ main() {
 	[ $# -ge 1 ] || usage
 	local cmd=$1 kernels=${2:-6.12} k kok fails=0 logs
 	[ "$kernels" = all ] && kernels="6.1 6.12 7.3"
+	# the interop matrix is made for the trixie guests (bookworm has no
+	# aioquic, no HTTP/3 curl): make interop KERNEL=all means 6.12 and 7.3
+	[ "$cmd" = interop ] && [ "${2:-}" = all ] && kernels="6.12 7.3"
 	[ "$(id -u)" = 0 ] || die "needs root (mmdebstrap, chroot)"
 	mkdir -p "$cache"
 	# one harness at a time: roots and images are shared
