@@ -172,7 +172,8 @@ static int cli_setup(int fd, void *arg)
 		/* the ticket comes right after the handshake */
 		enable_all(fd, "client");
 	}
-	return 0;
+	/* the 10 bytes before the reset must be on the wire (final size 10) */
+	return qt_nodelay(fd);
 }
 
 static int key_update(int fd)

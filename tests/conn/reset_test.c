@@ -281,18 +281,11 @@ static int srv_events(int lfd, void *arg)
 	return qt_event_enable(lfd, QUIC_EVENT_STREAM_UPDATE, 1);
 }
 
-/* the 1000 bytes must be on the wire before the reset for final size 1000:
- * no coalescing (a write held back and then reset has final size 0)
- */
+/* the 1000 bytes must be on the wire before the reset, for final size 1000 */
 static int cli_nodelay(int fd, void *arg)
 {
-	struct quic_config cfg;
-
 	(void)arg;
-	if (qt_get_config(fd, &cfg))
-		return -1;
-	cfg.stream_data_nodelay = 1;
-	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg));
+	return qt_nodelay(fd);
 }
 
 int main(void)

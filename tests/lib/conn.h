@@ -322,6 +322,20 @@ static inline int qt_get_config(int fd, struct quic_config *c)
 /* ---------------------------------------------------------------------- */
 /* control channel between the two sides                                  */
 
+/* stream_data_nodelay 1: every write goes out at once (no coalescing), for
+ * tests whose data must be on the wire before a reset (a reset of data
+ * not yet sent has final size 0)
+ */
+static inline int qt_nodelay(int fd)
+{
+	struct quic_config c;
+
+	if (qt_get_config(fd, &c))
+		return -1;
+	c.stream_data_nodelay = 1;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
+}
+
 static inline int qt_tell(char what)
 {
 	return send(qt_ctl, &what, 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
