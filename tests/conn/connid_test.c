@@ -45,11 +45,6 @@
  *   connid_retired_resets_counted  QuicStatelessResetsSent grew by 2
  *   (connid_data_after_retire: the connection carries data after all this)
  */
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <net/ethernet.h>
-#include <netinet/ip.h>
-#include <netinet/udp.h>
 
 #include "conn.h"
 
@@ -192,39 +187,8 @@ static int pump(int fd, struct io *io, uint64_t want, int ev_dest,
 	return 0;
 }
 
-static unsigned long snmp(const char *name)
-{
-	char line[128], key[64];
-	unsigned long v, r = 0;
-	FILE *f = fopen("/proc/net/quic/snmp", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lu", key, &v) == 2 && !strcmp(key, name))
-			r = v;
-	fclose(f);
-	return r;
-}
-
-/* a capture of what IPv4 packets pass lo from now on */
-static int cap_open(void)
-{
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
-				  .sll_protocol = htons(ETH_P_IP) };
-	int sz = 32 << 20;
-	int fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
-
-	if (fd < 0)
-		return -1;
-	ll.sll_ifindex = (int)if_nametoindex("lo");
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-	if (bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
+/* a counter of /proc/net/quic/snmp (0 if missing) */
+#define snmp(name) ((unsigned long)(qt_snmp(name) > 0 ? qt_snmp(name) : 0))
 
 /* from what @cfd captured (it is closed then): the Destination Connection
  * ID most short header packets to @port carried, or with @from set, the
@@ -239,33 +203,26 @@ static int cap_cid(int cfd, uint16_t port, int from, uint8_t *cid,
 	uint8_t ids[8][CID_LEN];
 	int cnt[8] = { 0 }, nids = 0, best = -1, i;
 	const unsigned char *q;
-	const struct udphdr *u;
-	const struct iphdr *ip;
-	ssize_t n;
-	size_t hl, dl;
+	uint16_t sp, dp;
+	size_t n, dl;
 
 	if (cfd < 0)
 		return -1;
-	while ((n = recv(cfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		ip = (const struct iphdr *)buf;
-		hl = (size_t)ip->ihl * 4;
-		if (ip->protocol != IPPROTO_UDP || (size_t)n < hl + 8 + 1 + CID_LEN)
+	while (qt_lo_next(cfd, buf, sizeof(buf), &sp, &dp, &q, &n)) {
+		if (n < 1 + CID_LEN)
 			continue;
-		u = (const struct udphdr *)(buf + hl);
-		q = buf + hl + 8;
-		n -= (ssize_t)(hl + 8);
 		if (!from) {
-			if (ntohs(u->dest) != port || (q[0] & 0x80))
+			if (dp != port || (q[0] & 0x80))
 				continue;
 			q += 1;
 		} else {
 			/* long header: flags, version, DCID length and
 			 * DCID, SCID length and SCID
 			 */
-			if (ntohs(u->source) != port || !(q[0] & 0x80) || n < 7)
+			if (sp != port || !(q[0] & 0x80) || n < 7)
 				continue;
 			dl = q[5];
-			if ((size_t)n < 6 + dl + 1 + CID_LEN || q[6 + dl] != CID_LEN)
+			if (n < 6 + dl + 1 + CID_LEN || q[6 + dl] != CID_LEN)
 				continue;
 			q += 7 + dl;
 		}
@@ -354,7 +311,7 @@ static int cli_setup(int fd, void *arg)
 {
 	(void)fd;
 	(void)arg;
-	cli_cap = cap_open();
+	cli_cap = qt_lo_capture();
 	return 0;
 }
 
@@ -394,7 +351,7 @@ static int client(int fd, void *arg)
 	while ((rc = set_cid(fd, 1, 2, 2)) && errno == EINVAL &&
 	       ms_now() - t0 < 5000)
 		usleep(10000);
-	cap2 = cap_open();
+	cap2 = qt_lo_capture();
 	have0 = !cap_cid(cap, ntohs(srv.sin_port), 1, id0, "handshake");
 	t_result(!rc, "connid_switch_dest", "%s", rc ? strerror(errno) : "");
 	T_ERR("connid_bad_prior_above_active", set_cid(fd, 1, 1, 2), EINVAL);
@@ -428,7 +385,7 @@ static int client(int fd, void *arg)
 	t_result(io.ev.prior_to == 5, "connid_event_peer_retire_prior_to",
 		 "prior_to %u", io.ev.prior_to);
 	check_get("connid_get_after_peer_retire", fd, 1, 5, 5);
-	cap5 = cap_open();
+	cap5 = qt_lo_capture();
 	qt_stage = "sending 256 KiB";
 	if (send_bytes(fd, &io, 256 * 1024))
 		t_result(0, "connid_send_after_retire", "%s", err);

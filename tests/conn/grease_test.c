@@ -13,12 +13,6 @@
  *                        the server never does (the client would drop them)
  *   grease_none          nobody announces it: no datagram has the bit 0
  */
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
-#include <net/if.h>
-#include <netinet/ip.h>
-#include <netinet/udp.h>
-
 #include "conn.h"
 
 #define LEN	(256 * 1024)
@@ -72,29 +66,18 @@ static int server(int fd, void *arg)
 /* count the first bytes of the datagrams between the two ports so far */
 static void count(uint16_t cport, uint16_t sport, unsigned int n[2][2])
 {
-	unsigned char pkt[2048];
+	static unsigned char pkt[65536];
+	const unsigned char *q;
+	uint16_t src, dst;
+	size_t len;
 
-	for (;;) {
-		ssize_t len = recv(sniff, pkt, sizeof(pkt), MSG_DONTWAIT);
-		const struct iphdr *ip = (const void *)pkt;
-		const struct udphdr *uh;
-		unsigned int ihl;
-		uint16_t src, dst;
-
-		if (len < 0)
-			return;
-		if ((size_t)len < sizeof(*ip) || ip->protocol != IPPROTO_UDP)
+	while (qt_lo_next(sniff, pkt, sizeof(pkt), &src, &dst, &q, &len)) {
+		if (!len)
 			continue;
-		ihl = ip->ihl * 4u;
-		if ((size_t)len < ihl + sizeof(*uh) + 1)
-			continue;
-		uh = (const void *)(pkt + ihl);
-		src = ntohs(uh->source);
-		dst = ntohs(uh->dest);
 		if (src == cport && dst == sport)	/* client -> server */
-			n[0][!!(pkt[ihl + sizeof(*uh)] & 0x40)]++;
+			n[0][!!(q[0] & 0x40)]++;
 		else if (src == sport && dst == cport)
-			n[1][!!(pkt[ihl + sizeof(*uh)] & 0x40)]++;
+			n[1][!!(q[0] & 0x40)]++;
 	}
 }
 
@@ -141,22 +124,14 @@ int main(void)
 		{ "grease_server_only", 0, 1 },
 		{ "grease_none", 0, 0 },
 	};
-	struct sockaddr_ll ll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IP),
-	};
-	int big = 16 << 20;
 
 	if (qt_init())
 		return 1;
-	sniff = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
-	ll.sll_ifindex = (int)if_nametoindex("lo");
-	if (sniff < 0 || !ll.sll_ifindex ||
-	    bind(sniff, (struct sockaddr *)&ll, sizeof(ll))) {
+	sniff = qt_lo_capture();
+	if (sniff < 0) {
 		printf("FAIL grease_setup: packet socket on lo: %s\n", strerror(errno));
 		return 1;
 	}
-	setsockopt(sniff, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct qt_pair p = {
 			.name = cases[i].name,

@@ -41,20 +41,8 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static unsigned long snmp(const char *name)
-{
-	char line[128], key[64];
-	unsigned long v, r = 0;
-	FILE *f = fopen("/proc/net/quic/snmp", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lu", key, &v) == 2 && !strcmp(key, name))
-			r = v;
-	fclose(f);
-	return r;
-}
+/* a counter of /proc/net/quic/snmp (0 if missing) */
+#define snmp(name) ((unsigned long)(qt_snmp(name) > 0 ? qt_snmp(name) : 0))
 
 /* read until an event of type CONNECTION_CLOSE or an error/EOF; *@cc gets
  * the event (errcode 0xffffffff if none came). Returns recvmsg's last

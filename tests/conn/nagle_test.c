@@ -14,11 +14,6 @@
  *                          still reaches the server (it is sent when the
  *                          earlier data is acknowledged)
  */
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
-#include <net/if.h>
-#include <netinet/ip.h>
-#include <netinet/udp.h>
 
 #include "conn.h"
 
@@ -88,27 +83,20 @@ static int server(int fd, void *arg)
  */
 static unsigned int count(uint16_t cport, uint16_t sport, unsigned int *small)
 {
-	unsigned char pkt[2048];
+	static unsigned char pkt[65536];
+	const unsigned char *q;
 	unsigned int n = 0;
+	uint16_t src, dst;
+	size_t len;
 
 	*small = 0;
-
-	for (;;) {
-		ssize_t len = recv(sniff, pkt, sizeof(pkt), MSG_DONTWAIT);
-		const struct iphdr *ip = (const void *)pkt;
-		const struct udphdr *uh;
-
-		if (len < 0)
-			return n;
-		if ((size_t)len < sizeof(*ip) + sizeof(*uh) || ip->protocol != IPPROTO_UDP)
-			continue;
-		uh = (const void *)(pkt + ip->ihl * 4u);
-		if ((size_t)len >= ip->ihl * 4u + sizeof(*uh) &&
-		    ntohs(uh->source) == cport && ntohs(uh->dest) == sport) {
+	while (qt_lo_next(sniff, pkt, sizeof(pkt), &src, &dst, &q, &len)) {
+		if (src == cport && dst == sport) {
 			n++;
-			*small += ntohs(uh->len) < 600 + sizeof(*uh);
+			*small += len < 600;
 		}
 	}
+	return n;
 }
 
 static int client(int fd, void *arg)
@@ -157,23 +145,16 @@ int main(void)
 		{ "nagle_on", 0, 0 },
 		{ "nagle_off", 1, 0 },
 	};
-	struct sockaddr_ll ll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IP),
-	};
 	unsigned int writes = (LEN - 50 + WRITE - 1) / WRITE;
-	int big = 16 << 20, fail = 0;
+	int fail = 0;
 
 	if (qt_init())
 		return 1;
-	sniff = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
-	ll.sll_ifindex = (int)if_nametoindex("lo");
-	if (sniff < 0 || !ll.sll_ifindex ||
-	    bind(sniff, (struct sockaddr *)&ll, sizeof(ll))) {
+	sniff = qt_lo_capture();
+	if (sniff < 0) {
 		printf("FAIL nagle_setup: packet socket on lo: %s\n", strerror(errno));
 		return 1;
 	}
-	setsockopt(sniff, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct qt_pair p = {
 			.name = cases[i].name,

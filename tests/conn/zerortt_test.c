@@ -50,20 +50,8 @@ static void logger(int level, const char *msg)
 		replay_seen++;
 }
 
-static unsigned long snmp(const char *name)
-{
-	char line[128], key[64];
-	unsigned long v, r = 0;
-	FILE *f = fopen("/proc/net/quic/snmp", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lu", key, &v) == 2 && !strcmp(key, name))
-			r = v;
-	fclose(f);
-	return r;
-}
+/* a counter of /proc/net/quic/snmp (0 if missing) */
+#define snmp(name) ((unsigned long)(qt_snmp(name) > 0 ? qt_snmp(name) : 0))
 
 enum { C_SENT, C_RCVD, C_ACC, C_REJ, C_BUF, C_DROP, C_MAX };
 static const char *const cnames[C_MAX] = {

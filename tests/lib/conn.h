@@ -20,7 +20,12 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -796,6 +801,59 @@ static inline long qt_snmp(const char *name)
 			v = x;
 	fclose(f);
 	return v;
+}
+
+/* Watching the wire on lo (root): a packet socket --------------------- */
+
+/* A capture of the IPv4 packets that pass lo from now on, with a large
+ * buffer (read it after the traffic); the socket or -1.
+ */
+static inline int qt_lo_capture(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP) };
+	int sz = 32 << 20;
+	int fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+
+	if (fd < 0)
+		return -1;
+	ll.sll_ifindex = (int)if_nametoindex("lo");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	if (!ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The next UDP datagram queued on capture @fd (read into @buf): its ports
+ * in *@sport / *@dport, its payload in *@data / *@len (a UDP GSO batch is
+ * one large datagram here). 1, or 0 when nothing is queued.
+ */
+static inline int qt_lo_next(int fd, unsigned char *buf, size_t size,
+			     uint16_t *sport, uint16_t *dport,
+			     const unsigned char **data, size_t *len)
+{
+	for (;;) {
+		ssize_t n = recv(fd, buf, size, MSG_DONTWAIT);
+		const struct iphdr *ip = (const void *)buf;
+		const struct udphdr *uh;
+		size_t hl;
+
+		if (n < 0)
+			return 0;
+		if ((size_t)n < sizeof(*ip) || ip->protocol != IPPROTO_UDP)
+			continue;
+		hl = (size_t)ip->ihl * 4;
+		if ((size_t)n < hl + sizeof(*uh))
+			continue;
+		uh = (const void *)(buf + hl);
+		*sport = ntohs(uh->source);
+		*dport = ntohs(uh->dest);
+		*data = buf + hl + sizeof(*uh);
+		*len = (size_t)n - hl - sizeof(*uh);
+		return 1;
+	}
 }
 
 /* a stream ID: @n-th stream of a type (client/server, bidi/uni) */
