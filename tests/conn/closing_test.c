@@ -115,21 +115,6 @@ static int cli_setup(int fd, void *arg)
 	       qt_event_enable(fd, QUIC_EVENT_CONNECTION_CLOSE, 1);
 }
 
-/* QUIC sockets listed in /proc/net/quic/sks */
-static int socks(void)
-{
-	FILE *f = fopen("/proc/net/quic/sks", "r");
-	char line[512];
-	int n = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
-	return n;
-}
-
 int main(void)
 {
 	struct quic_connection_close cc = { .errcode = 0x77 };
@@ -143,7 +128,7 @@ int main(void)
 	if (qt_init())
 		return 1;
 	qt_case = "closing";
-	base = socks();
+	base = qt_socks();
 	lfd = qt_listen(AF_INET, ack_delay_setup, NULL, &sa, &sla);
 	if (lfd < 0)
 		return 1;
@@ -194,10 +179,10 @@ out:
 	t_result(qt_snmp("QuicStatelessResetsSent") == rst0, "closing_no_reset",
 		 "QuicStatelessResetsSent +%ld",
 		 qt_snmp("QuicStatelessResetsSent") - rst0);
-	for (k = 0; k < 150 && socks() > base; k++)
+	for (k = 0; k < 150 && qt_socks() > base; k++)
 		usleep(100000);
-	t_result(socks() <= base, "closing_released",
-		 "%d QUIC sockets 15 s after both closed, %d before", socks(),
+	t_result(qt_socks() <= base, "closing_released",
+		 "%d QUIC sockets 15 s after both closed, %d before", qt_socks(),
 		 base);
 	relay.stop = 1;
 	pthread_join(th, NULL);
