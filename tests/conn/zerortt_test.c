@@ -348,7 +348,7 @@ int main(void)
 	struct sockaddr_storage sa, sb, sr;
 	struct quic_transport_param tp, bad;
 	socklen_t sla, slb, slr, dlen = sizeof(data);
-	int la, lb, fd, sv[2], st, hret = -1, ok, dg;
+	int la, lb, fd, sv[2], st, hret = -1, ok, dg, base;
 	struct quic_config cfg;
 	struct __attribute__((packed)) {
 		uint8_t type;
@@ -371,6 +371,7 @@ int main(void)
 		payload[i] = (unsigned char)(rand() >> 3);
 	la = listener(&sa, &sla, keya);
 	lb = listener(&sb, &slb, keyb);
+	base = qt_socks();	/* the listeners, if listed */
 	if (la < 0 || lb < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
 		printf("FAIL zerortt_setup: %s\n", strerror(errno));
 		return 1;
@@ -529,10 +530,12 @@ int main(void)
 	}
 	/* the server's socket of it is gone (after its closing period: its
 	 * first IDs would lead the replayed 0-RTT packets to it): only the
-	 * two listeners are left
+	 * listeners are left
 	 */
-	for (int k = 0; k < 100 && qt_socks() > 2; k++)
+	for (int k = 0; k < 100 && qt_socks() > base; k++)
 		usleep(100000);
+	printf("# replay: %d QUIC sockets, %d with the listeners only\n",
+	       qt_socks(), base);
 	{
 		int u = socket(AF_INET, SOCK_DGRAM, 0);
 
