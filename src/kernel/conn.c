@@ -380,7 +380,7 @@ void quic_conn_retry(struct sock *sk, const u8 *pkt, const struct quic_hdr *hdr)
 	set_bit(QUIC_F_RETRY_DONE, &qs->flags);
 	set_bit(QUIC_F_RETRY_KEYS, &qs->flags);
 	sock_hold(sk);
-	if (!schedule_work(&qs->work))
+	if (!queue_work(quic_wq, &qs->work))
 		__sock_put(sk);
 }
 
@@ -596,7 +596,7 @@ void quic_conn_discard(struct sock *sk, int pns)
 	 */
 	set_bit(QUIC_F_KEYS_FREE, &qs->flags);
 	sock_hold(sk);
-	if (!schedule_work(&qs->work))
+	if (!queue_work(quic_wq, &qs->work))
 		__sock_put(sk);
 }
 

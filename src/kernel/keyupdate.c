@@ -113,7 +113,7 @@ void quic_key_update_timer(struct sock *sk, u64 now)
 	set_bit(QUIC_F_KU_PREPARE, &qs->flags);
 	/* no update starts until the work ran: old_keys is still set */
 	sock_hold(sk);
-	if (!schedule_work(&qs->work))
+	if (!queue_work(quic_wq, &qs->work))
 		__sock_put(sk);
 }
 

@@ -219,7 +219,7 @@ void quic_conn_closing_end(struct sock *sk)
 	if (!test_and_clear_bit(QUIC_F_ORPHAN, &qs->flags))
 		return;
 	set_bit(QUIC_F_RELEASE, &qs->flags);	/* input drops from now on */
-	schedule_work(&qs->release_work);
+	queue_work(quic_wq, &qs->release_work);
 }
 
 void quic_conn_release_work(struct work_struct *work)

@@ -212,7 +212,7 @@ static void quic_path_drop_us(struct sock *sk, struct quic_udp_sock *us)
 	qs->path.dead_us = us;
 	set_bit(QUIC_F_PATH_FREE, &qs->flags);
 	sock_hold(sk);
-	if (!schedule_work(&qs->work))
+	if (!queue_work(quic_wq, &qs->work))
 		__sock_put(sk);
 }
 

@@ -48,15 +48,20 @@ static struct pernet_operations quic_net_ops = {
 	.exit	= quic_proc_net_exit,
 };
 
+struct workqueue_struct *quic_wq;
+
 static int __init quic_init(void)
 {
 	int i, err;
 
+	quic_wq = alloc_workqueue("quic", 0, 0);
+	if (!quic_wq)
+		return -ENOMEM;
 	quic_demux_init();
 	quic_route_init();
 	err = quic_output_init();
 	if (err)
-		return err;
+		goto err_output;
 	err = quic_token_init();
 	if (err)
 		goto err_token;
@@ -100,6 +105,8 @@ err_proto:
 	quic_token_exit();
 err_token:
 	quic_output_exit();
+err_output:
+	destroy_workqueue(quic_wq);
 	return err;
 }
 
@@ -119,6 +126,7 @@ static void __exit quic_exit(void)
 	quic_demux_exit();
 	quic_token_exit();
 	quic_output_exit();
+	destroy_workqueue(quic_wq);
 	pr_info("quic: unloaded\n");
 }
 

@@ -7,6 +7,7 @@
 #define __QUIC_SOCKET_H
 
 #include <linux/list.h>
+#include <linux/workqueue.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
@@ -116,6 +117,11 @@ struct quic_request {
 	bool validated;		/* its Initial had a NEW_TOKEN token */
 	struct sk_buff_head skbs;
 };
+
+/* the module's workqueue for the sockets' process-context work: unloading
+ * destroys it, so no work item can still run the module's code then
+ */
+extern struct workqueue_struct *quic_wq;
 
 struct quic_sock {
 	struct inet_sock		inet;
