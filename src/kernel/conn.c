@@ -490,6 +490,8 @@ int quic_conn_get_tp_ext(struct sock *sk, u8 *buf, u32 *len)
 		if (!quic_token_sreset(tp->iscid.data, tp->iscid.len,
 				       tp->token))
 			tp->present |= QUIC_TP_HAS_RESET_TOKEN;
+		if (quic_path_pref_tp(sk, &tp->pa))
+			tp->present |= QUIC_TP_HAS_PREFERRED_ADDRESS;
 	}
 	tp->vi.chosen = qs->version;
 	tp->vi.others[0] = qs->version;
@@ -552,6 +554,9 @@ int quic_conn_set_tp_ext(struct sock *sk, const u8 *buf, u32 len)
 		err = -EPROTO;
 		goto out;
 	}
+	if (!server && (tp->present & QUIC_TP_HAS_PREFERRED_ADDRESS) &&
+	    quic_path_pref_rcv(sk, &tp->pa))
+		goto out;
 	if (!server && (tp->present & QUIC_TP_HAS_RESET_TOKEN))
 		quic_cid_dest_update(&qs->dcids, 0, NULL, 0, tp->token);
 	qs->remote = tp->p;

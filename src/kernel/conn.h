@@ -143,6 +143,8 @@ int quic_udp_xmit(struct net *net, struct socket *usock, int oif,
 struct sk_buff *quic_skb_alloc(unsigned int len, gfp_t gfp);
 void quic_send_vn(struct quic_udp_sock *us, const struct quic_hdr *hdr,
 		  const union quic_addr *src, const union quic_addr *dst);
+void quic_send_path_probe(struct sock *sk, const union quic_addr *peer,
+			  const struct quic_cid *dcid);
 void quic_on_ack_result(struct sock *sk, int pns,
 			struct quic_ack_result *res, u64 now,
 			const struct quic_frame *ack);
@@ -165,6 +167,7 @@ int quic_conn_cid_retire(struct sock *sk, u64 seq, u64 *errcode);
 int quic_conn_cid_get(struct sock *sk, struct quic_connection_id_info *info);
 int quic_conn_cid_set(struct sock *sk,
 		      const struct quic_connection_id_info *info);
+struct quic_cid_entry *quic_conn_cid_pref(struct sock *sk);
 
 /* sreset.c */
 extern const struct quic_cid_ops quic_sreset_ops;

@@ -64,6 +64,43 @@ void quic_conn_cid_issue(struct sock *sk)
 }
 
 /**
+ * quic_conn_cid_pref - the ID of a server's preferred address
+ * @sk: server connection socket, locked (process context)
+ *
+ * The ID of sequence 1 (RFC 9000 5.1.1), issued with its stateless reset
+ * token as quic_conn_cid_issue() issues the others, but announced in the
+ * preferred_address transport parameter instead of a NEW_CONNECTION_ID
+ * frame; it counts against the client's active_connection_id_limit like
+ * them. Issued once, on the first call.
+ *
+ * Return: the entry, or NULL if it could not be issued.
+ */
+struct quic_cid_entry *quic_conn_cid_pref(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 cid[QUIC_SCID_LEN], token[QUIC_STATELESS_RESET_TOKEN_LEN];
+	struct quic_cid_entry *e = quic_cid_find_seq(&qs->scids, 1);
+	int err, tries;
+
+	if (e || qs->scids.next_seq != 1)
+		return e;
+	for (tries = 0; tries < 4; tries++) {
+		get_random_bytes(cid, sizeof(cid));
+		if (quic_token_sreset(cid, sizeof(cid), token))
+			return NULL;
+		err = quic_cid_source_add(&qs->scids, cid, sizeof(cid), token,
+					  GFP_KERNEL, &e);
+		if (err == -EEXIST)
+			continue;	/* in use by another connection */
+		if (err)
+			return NULL;
+		e->announce = false;
+		return e;
+	}
+	return NULL;
+}
+
+/**
  * quic_conn_cid_due - is a NEW_CONNECTION_ID or RETIRE_CONNECTION_ID frame
  *	to be sent?
  * @sk: connection socket, locked

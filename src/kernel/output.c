@@ -72,6 +72,8 @@ struct quic_dgram {
 	u32 base;	/* where the datagram starts in @skb (GSO batches) */
 	bool ping;	/* the 1-RTT packet must be ack-eliciting (MTU probe) */
 	bool path;	/* it carries PATH_CHALLENGE/RESPONSE: pad to 1200 */
+	/* a probe of another path, to this ID (quic_send_path_probe()) */
+	const struct quic_cid *alt_dcid;
 	u32 budget;
 	bool has_initial;
 	bool initial_ae;
@@ -889,6 +891,10 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	hdr.version = qs->version;
 	hdr.dcid = qs->dcids.active->cid.data;
 	hdr.dcid_len = qs->dcids.active->cid.len;
+	if (d->alt_dcid) {
+		hdr.dcid = d->alt_dcid->data;
+		hdr.dcid_len = d->alt_dcid->len;
+	}
 	hdr.scid = qs->scids.active->cid.data;
 	hdr.scid_len = qs->scids.active->cid.len;
 	if (hdr.type == QUIC_PKT_INITIAL && !quic_is_serv(qs)) {
@@ -924,6 +930,11 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		used += quic_put_close(sk, pns, p, room);
 		goto done;
 	}
+	if (d->alt_dcid) {	/* the path frames alone */
+		used += quic_path_put_frames(sk, p, room, true);
+		ae = true;
+		goto done;
+	}
 	if (!early && s->nrecv && (s->ack_pending || s->ae_unacked)) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
@@ -947,7 +958,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	if (!allow_data)
 		goto probe;
 	if (pns == QUIC_PNS_APP && quic_app_ready(sk)) {
-		n = quic_path_put_frames(sk, p + used, room - used);
+		n = quic_path_put_frames(sk, p + used, room - used, false);
 		if (n) {
 			used += n;
 			ae = true;
@@ -1287,6 +1298,61 @@ static void quic_send_pmtu_probe(struct sock *sk, u32 size, u64 now)
 }
 
 /**
+ * quic_send_path_probe - probe a path the connection does not use yet
+ * @sk: connection socket, locked
+ * @peer: the address to probe (a server's preferred address)
+ * @dcid: the peer's connection ID for that path
+ *
+ * One 1-RTT packet with the PATH_CHALLENGE (and a PATH_RESPONSE if one is
+ * due), padded to 1200 bytes (RFC 9000 8.2.1), from our address to @peer;
+ * the connection's other packets keep going to its peer address
+ * (RFC 9000 9.6.1).
+ */
+void quic_send_path_probe(struct sock *sk, const union quic_addr *peer,
+			  const struct quic_cid *dcid)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 ecn = qs->ecn_failed ? INET_ECN_NOT_ECT : INET_ECN_ECT_0;
+	union quic_addr saddr = qs->laddr;
+	struct quic_dgram d = {};
+	struct dst_entry *dst;
+	u32 cookie, len;
+
+	if (!qs->crypto[QUIC_CRYPTO_APP].p.tx.ready)
+		return;
+	d.skb = quic_skb_alloc(QUIC_MIN_DATAGRAM, GFP_ATOMIC);
+	if (!d.skb)
+		return;
+	d.budget = QUIC_MIN_DATAGRAM;
+	d.ping = true;
+	d.alt_dcid = dcid;
+	quic_build(sk, &d, QUIC_PNS_APP, false, quic_now());
+	if (!d.is_open) {
+		kfree_skb(d.skb);
+		return;
+	}
+	len = d.skb->len + QUIC_TAG_LEN;
+	quic_seal(sk, &d, QUIC_MIN_DATAGRAM > len ? QUIC_MIN_DATAGRAM - len : 0);
+	if (!d.skb->len) {
+		kfree_skb(d.skb);
+		return;
+	}
+	local_bh_disable();
+	dst = quic_route_lookup(sock_net(sk), qs->udp_sk->sock->sk,
+				sk->sk_bound_dev_if, &qs->laddr, peer, &saddr,
+				&cookie);
+	if (IS_ERR(dst)) {
+		local_bh_enable();
+		kfree_skb(d.skb);
+		return;
+	}
+	qs->tx_bytes += d.skb->len;
+	quic_tunnel_xmit(qs->udp_sk->sock->sk, dst, d.skb, &saddr, &qs->laddr,
+			 peer, ecn);
+	local_bh_enable();
+}
+
+/**
  * quic_output - send what is due: ACKs, handshake data, stream data within
  *	the congestion window, probes, CONNECTION_CLOSE
  * @sk: a connection socket, locked (owned by the caller or bh-locked)
@@ -1318,6 +1384,7 @@ void quic_output(struct sock *sk)
 		quic_pmtu_probe_due(&qs->pmtu) : 0;
 	if (probe)
 		quic_send_pmtu_probe(sk, probe, now);
+	quic_path_output(sk);
 	for (i = 0; i < QUIC_OUTPUT_BURST; i++)
 		if (quic_send_datagram(sk, now) <= 0)
 			break;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Paths: path validation (RFC 9000 8.2), a client's active migration to a
  * new local address and a server following its peer to a new address
- * (RFC 9000 9, NAT rebinding), and the timing of the packet size search
- * (RFC 8899: probes again every plpmtud_probe_interval, black holes).
+ * (RFC 9000 9, NAT rebinding), the server's preferred address (RFC 9000
+ * 9.6: offered by the server, probed and taken by the client), and the
+ * timing of the packet size search (RFC 8899: probes again every
+ * plpmtud_probe_interval, black holes).
  */
 
 #include <linux/random.h>
@@ -38,26 +40,15 @@ static bool quic_addr_eq(const union quic_addr *a, const union quic_addr *b)
 					    a->v6.sin6_port == b->v6.sin6_port;
 }
 
-/*
- * A new path: new challenge data, and unless only a port changed, the
- * congestion controller, RTT estimate and packet size start over
- * (RFC 9000 9.4); the packet size is searched again on the new path.
+/* a new path (not only a new port): the congestion controller, RTT
+ * estimate and packet size start over (RFC 9000 9.4); the packet size is
+ * searched again on the new path
  */
-static void quic_path_start(struct sock *sk, bool local, bool reset)
+static void quic_path_reset(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *pa = &qs->path;
-	u64 now = quic_now();
 
-	get_random_bytes(pa->data, sizeof(pa->data));
-	pa->validating = true;
-	pa->local = local;
-	pa->send = true;
-	pa->resend = 0;
-	pa->deadline = now + quic_path_timeout(qs);
-	quic_route_reset(sk);
-	if (!reset)
-		return;
 	qs->mss = QUIC_MIN_DATAGRAM;
 	quic_rtt_init(&qs->rtt, qs->config.initial_smoothed_rtt,
 		      qs->remote.max_ack_delay);
@@ -67,6 +58,32 @@ static void quic_path_start(struct sock *sk, bool local, bool reset)
 	memset(&qs->pmtu, 0, sizeof(qs->pmtu));
 	qs->pmtu.size = QUIC_PMTU_BASE;
 	pa->pmtu_next = 0;
+}
+
+/* new challenge data; @alt: it goes to the server's preferred address */
+static void quic_path_challenge(struct sock *sk, bool local, bool alt)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+
+	get_random_bytes(pa->data, sizeof(pa->data));
+	pa->validating = true;
+	pa->local = local;
+	pa->alt = alt;
+	pa->send = true;
+	pa->resend = 0;
+	pa->deadline = quic_now() + quic_path_timeout(qs);
+}
+
+/* a new path: new challenge data, and unless only a port changed, the
+ * path's state starts over
+ */
+static void quic_path_start(struct sock *sk, bool local, bool reset)
+{
+	quic_path_challenge(sk, local, false);
+	quic_route_reset(sk);
+	if (reset)
+		quic_path_reset(sk);
 }
 
 /* the peer gave us IDs we have not used: send to a new one on the new
@@ -84,6 +101,42 @@ static void quic_path_new_dcid(struct quic_sock *qs)
 	}
 }
 
+/*
+ * A server's preferred address (RFC 9000 9.6): a tunnel socket is bound
+ * there now (sharing one bound to the same address), so that a bad
+ * address fails here; packets reaching it go to their connection by
+ * connection ID. A listener's is inherited by the connections it
+ * accepts; on a connection it may be set (or replaced) until the client's
+ * transport parameters arrive, as ours are sent right after.
+ *
+ * Return: 0; -EISCONN once the parameters are out (or the connection is
+ * over); -EINVAL for the address the socket already uses; the errno of
+ * binding (-EADDRNOTAVAIL not local, -EADDRINUSE taken).
+ */
+static int quic_path_set_pref(struct sock *sk, union quic_addr *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	struct quic_udp_sock *us;
+
+	if (quic_is_serv(qs) &&
+	    (test_bit(QUIC_F_TP_RECEIVED, &qs->flags) ||
+	     sk->sk_state != QUIC_SS_ESTABLISHING))
+		return -EISCONN;
+	us = quic_udp_sock_get(sock_net(sk), a, sk->sk_bound_dev_if,
+			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	if (us == qs->udp_sk) {
+		quic_udp_sock_put(us);
+		return -EINVAL;	/* that is where we are */
+	}
+	if (pa->pref_us)
+		quic_udp_sock_put(pa->pref_us);
+	pa->pref_us = us;
+	return 0;
+}
+
 /**
  * quic_path_migrate - QUIC_SOCKOPT_CONNECTION_MIGRATION
  * @sk: socket, locked
@@ -93,11 +146,14 @@ static void quic_path_new_dcid(struct quic_sock *qs)
  * A client moves its connection to the new local address: a tunnel socket
  * is bound there, packets go out from it at once, and the path is
  * validated with PATH_CHALLENGE; if it is not, the connection goes back.
+ * On a listener, or a server's connection before the client's transport
+ * parameters arrived, the address becomes the preferred address offered
+ * to clients (quic_path_set_pref()).
  *
  * Return: 0; -EINVAL for a bad address; -ENOTCONN before the handshake is
- * confirmed; -EOPNOTSUPP on a server (a preferred address is not
- * offered); -EPERM if the peer set disable_active_migration; -EBUSY while
- * a validation is in progress; the errno of binding the address.
+ * confirmed; -EPERM if the peer set disable_active_migration; -EBUSY while
+ * a validation is in progress; the errno of binding the address; for a
+ * server, see quic_path_set_pref().
  */
 int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
 {
@@ -122,7 +178,7 @@ int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
 	    ipv6_addr_v4mapped(&a.v6.sin6_addr))
 		return -EINVAL;
 	if (quic_is_serv(qs) || sk->sk_state == QUIC_SS_LISTENING)
-		return -EOPNOTSUPP;
+		return quic_path_set_pref(sk, &a);
 	if (test_bit(QUIC_F_TP_RECEIVED, &qs->flags) &&
 	    qs->remote.disable_active_migration)
 		return -EPERM;
@@ -155,12 +211,64 @@ int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
 	return 0;
 }
 
-/* the datagram's source, compared after its packets are authenticated */
+/* the datagram's addresses, compared after its packets are authenticated */
 void quic_path_rcv_addr(struct sock *sk, struct sk_buff *skb)
 {
-	union quic_addr dst;
+	struct quic_path *pa = &quic_sk(sk)->path;
 
-	quic_skb_addrs(skb, &quic_sk(sk)->path.rx_src, &dst);
+	quic_skb_addrs(skb, &pa->rx_src, &pa->rx_dst);
+}
+
+/* client: the handshake is confirmed; the server's preferred address, if
+ * it offered one and we did not announce disable_active_migration, is
+ * probed from our address with the connection ID that came with it
+ * (RFC 9000 9.6.1), once; the other packets go on as before meanwhile
+ */
+static void quic_path_pref_check(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+
+	if (!pa->pref.sa.sa_family || pa->pref_tried || pa->validating ||
+	    !test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) ||
+	    test_bit(QUIC_F_CLOSING, &qs->flags) ||
+	    qs->local.disable_active_migration)
+		return;
+	pa->pref_tried = true;
+	if (!quic_cid_find_seq(&qs->dcids, 1))
+		return;	/* retired already: no ID to use there */
+	quic_path_challenge(sk, false, true);
+}
+
+/* server: a non-probing packet reached our preferred address: our
+ * packets go out from there from now on (and to the client's new address
+ * if it changed as well, which then is not validated); our address there
+ * is validated with PATH_CHALLENGE, and we go back if it fails
+ * (RFC 9000 9.6.3)
+ */
+static void quic_path_to_pref(struct sock *sk, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	bool same;
+
+	memset(&pa->old_peer, 0, sizeof(pa->old_peer));
+	quic_udp_sock_hold(pa->pref_us);
+	pa->old_us = qs->udp_sk;
+	pa->old_laddr = qs->laddr;
+	qs->udp_sk = pa->pref_us;
+	qs->laddr = pa->pref_us->addr;
+	quic_sock_set_local(sk, &qs->laddr);
+	same = quic_addr_eq(&pa->rx_src, &qs->peer);
+	if (!same) {
+		pa->old_peer = qs->peer;
+		qs->peer = pa->rx_src;
+		quic_sock_set_peer(sk, &qs->peer);
+		clear_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
+		qs->bytes_rcvd = len;
+		qs->bytes_sent = 0;
+	}
+	quic_path_start(sk, true, true);
 }
 
 /**
@@ -172,7 +280,9 @@ void quic_path_rcv_addr(struct sock *sk, struct sk_buff *skb)
  * A server whose client sends non-probing frames from a new address in
  * its newest packet follows it there (RFC 9000 9.3): the new address gets
  * at most three times the bytes received from it until a PATH_CHALLENGE
- * is answered from there.
+ * is answered from there. A server whose client sends them to its
+ * preferred address moves there (quic_path_to_pref()). A client whose
+ * handshake is confirmed probes the server's preferred address.
  */
 void quic_path_rcv_packet(struct sock *sk, bool largest, u32 len)
 {
@@ -182,12 +292,20 @@ void quic_path_rcv_packet(struct sock *sk, bool largest, u32 len)
 	bool port_only;
 
 	pa->nonprobe = false;
-	if (!quic_is_serv(qs) || !pa->rx_src.sa.sa_family ||
-	    quic_addr_eq(&pa->rx_src, &qs->peer))
+	if (!quic_is_serv(qs)) {
+		quic_path_pref_check(sk);
 		return;
-	if (!largest || !nonprobe ||
+	}
+	if (!pa->rx_src.sa.sa_family || !largest || !nonprobe ||
 	    !test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) ||
 	    test_bit(QUIC_F_CLOSING, &qs->flags))
+		return;
+	if (pa->pref_us && qs->udp_sk != pa->pref_us && !pa->validating &&
+	    quic_addr_eq(&pa->rx_dst, &pa->pref_us->addr)) {
+		quic_path_to_pref(sk, len);
+		return;
+	}
+	if (quic_addr_eq(&pa->rx_src, &qs->peer))
 		return;
 	if (!pa->validating)
 		pa->old_peer = qs->peer;
@@ -227,6 +345,23 @@ void quic_path_work(struct sock *sk)
 	}
 }
 
+/* client: the server's preferred address answered: all packets go there
+ * from now on, to the connection ID that came with it (RFC 9000 9.6.1);
+ * a new server address, so the path's state starts over
+ */
+static void quic_path_pref_validated(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+
+	if (quic_cid_set_active(&qs->dcids, 1))
+		return;	/* retired meanwhile: stay */
+	qs->peer = pa->pref;
+	quic_sock_set_peer(sk, &qs->peer);
+	quic_route_reset(sk);
+	quic_path_reset(sk);
+}
+
 /* the path is validated: the new address is ours to use */
 static void quic_path_validated(struct sock *sk)
 {
@@ -236,6 +371,11 @@ static void quic_path_validated(struct sock *sk)
 
 	pa->validating = false;
 	pa->send = false;
+	if (pa->alt) {
+		pa->alt = false;
+		quic_path_pref_validated(sk);
+	}
+	memset(&pa->old_peer, 0, sizeof(pa->old_peer));
 	set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	if (pa->old_us) {
 		quic_path_drop_us(sk, pa->old_us);
@@ -255,15 +395,21 @@ static void quic_path_failed(struct sock *sk)
 	pa->validating = false;
 	pa->send = false;
 	quic_mib_inc(QUIC_MIB_PATH_FAILED);
+	if (pa->alt) {
+		pa->alt = false;	/* nothing moved yet */
+		return;
+	}
 	if (pa->local && pa->old_us) {
 		quic_path_drop_us(sk, qs->udp_sk);
 		qs->udp_sk = pa->old_us;
 		pa->old_us = NULL;
 		qs->laddr = pa->old_laddr;
 		quic_sock_set_local(sk, &qs->laddr);
-	} else if (!pa->local && pa->old_peer.sa.sa_family) {
+	}
+	if (pa->old_peer.sa.sa_family) {
 		qs->peer = pa->old_peer;
 		quic_sock_set_peer(sk, &qs->peer);
+		memset(&pa->old_peer, 0, sizeof(pa->old_peer));
 	}
 	set_bit(QUIC_F_ADDR_VALIDATED, &qs->flags);
 	quic_route_reset(sk);
@@ -282,7 +428,25 @@ bool quic_path_send_pending(const struct sock *sk)
 {
 	const struct quic_sock *qs = quic_sk(sk);
 
-	return qs->path.send || test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+	return (qs->path.send && !qs->path.alt) ||
+	       test_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
+}
+
+/* the probe of the server's preferred address, when due */
+void quic_path_output(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *pa = &qs->path;
+	struct quic_cid_entry *e;
+
+	if (!pa->alt || !pa->send)
+		return;
+	e = quic_cid_find_seq(&qs->dcids, 1);
+	if (!e) {
+		quic_path_failed(sk);	/* its ID was retired */
+		return;
+	}
+	quic_send_path_probe(sk, &pa->pref, &e->cid);
 }
 
 /**
@@ -290,13 +454,15 @@ bool quic_path_send_pending(const struct sock *sk)
  * @sk: connection socket, locked
  * @p: where to write them in a 1-RTT packet
  * @room: bytes free at @p
+ * @alt: the packet goes to the server's preferred address being probed
+ *	(quic_path_output()), not on the path in use
  *
  * The caller pads the datagram to 1200 bytes (RFC 9000 8.2.1) as far as
  * the amplification limit allows.
  *
  * Return: bytes written, 0 if none.
  */
-u32 quic_path_put_frames(struct sock *sk, u8 *p, u32 room)
+u32 quic_path_put_frames(struct sock *sk, u8 *p, u32 room, bool alt)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *pa = &qs->path;
@@ -313,7 +479,7 @@ u32 quic_path_put_frames(struct sock *sk, u8 *p, u32 room)
 			clear_bit(QUIC_F_PATH_RESPONSE, &qs->flags);
 		}
 	}
-	if (pa->send) {
+	if (pa->send && pa->alt == alt) {
 		f.type = QUIC_FRAME_PATH_CHALLENGE;
 		memcpy(f.path.data, pa->data, QUIC_PATH_DATA_LEN);
 		n = quic_frame_encode(p + used, room - used, &f);
@@ -433,7 +599,91 @@ void quic_path_pkt_lost(struct sock *sk, u32 size, u64 time_sent)
 		quic_path_blackhole(sk);
 }
 
-/* the socket goes away: the tunnel socket it left */
+/* an accepted connection offers its listener's preferred address */
+void quic_path_inherit(struct sock *sk, const struct sock *lsk)
+{
+	struct quic_udp_sock *us = quic_sk(lsk)->path.pref_us;
+
+	if (us) {
+		quic_udp_sock_hold(us);
+		quic_sk(sk)->path.pref_us = us;
+	}
+}
+
+/**
+ * quic_path_pref_tp - the preferred_address transport parameter
+ * @sk: a server's connection, locked
+ * @pa: filled: the address of its family (the other one zero), the
+ *	connection ID of sequence 1 and its stateless reset token
+ *
+ * Return: true if a preferred address is offered and @pa is filled.
+ */
+bool quic_path_pref_tp(struct sock *sk, struct quic_pref_addr *pa)
+{
+	struct quic_udp_sock *us = quic_sk(sk)->path.pref_us;
+	const union quic_addr *a;
+	struct quic_cid_entry *e;
+
+	if (!us)
+		return false;
+	e = quic_conn_cid_pref(sk);
+	if (!e)
+		return false;
+	a = &us->addr;
+	memset(pa, 0, sizeof(*pa));
+	if (a->sa.sa_family == AF_INET) {
+		memcpy(pa->ipv4, &a->v4.sin_addr, sizeof(pa->ipv4));
+		pa->ipv4_port = ntohs(a->v4.sin_port);
+	} else {
+		memcpy(pa->ipv6, &a->v6.sin6_addr, sizeof(pa->ipv6));
+		pa->ipv6_port = ntohs(a->v6.sin6_port);
+	}
+	pa->cid = e->cid;
+	memcpy(pa->token, e->token, sizeof(pa->token));
+	return true;
+}
+
+/**
+ * quic_path_pref_rcv - the server's preferred_address parameter arrived
+ * @sk: a client's connection, locked
+ * @pa: the decoded parameter
+ *
+ * Its connection ID is the server's of sequence 1 (RFC 9000 5.1.1); its
+ * address of our socket's family, if there is one, is probed once the
+ * handshake is confirmed.
+ *
+ * Return: 0, or -EINVAL (a server using zero-length IDs, RFC 9000 18.2,
+ * or an ID the set refuses).
+ */
+int quic_path_pref_rcv(struct sock *sk, const struct quic_pref_addr *pa)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr *a = &qs->path.pref;
+	u64 errcode;
+
+	if (!qs->dcids.active || !qs->dcids.active->cid.len)
+		return -EINVAL;
+	if (quic_cid_dest_add(&qs->dcids, 1, 0, pa->cid.data, pa->cid.len,
+			      pa->token, GFP_KERNEL, &errcode))
+		return -EINVAL;
+	memset(a, 0, sizeof(*a));
+	if (sk->sk_family == AF_INET) {
+		if (!pa->ipv4_port || !memchr_inv(pa->ipv4, 0, 4))
+			return 0;
+		a->v4.sin_family = AF_INET;
+		memcpy(&a->v4.sin_addr, pa->ipv4, 4);
+		a->v4.sin_port = htons(pa->ipv4_port);
+		return 0;
+	}
+	if (!pa->ipv6_port || !memchr_inv(pa->ipv6, 0, 16))
+		return 0;
+	a->v6.sin6_family = AF_INET6;
+	memcpy(&a->v6.sin6_addr, pa->ipv6, 16);
+	a->v6.sin6_port = htons(pa->ipv6_port);
+	return 0;
+}
+
+/* the socket goes away: the tunnel sockets it left or offered */
 void quic_path_free(struct sock *sk)
 {
 	struct quic_path *pa = &quic_sk(sk)->path;
@@ -441,6 +691,10 @@ void quic_path_free(struct sock *sk)
 	if (pa->old_us) {
 		quic_udp_sock_put(pa->old_us);
 		pa->old_us = NULL;
+	}
+	if (pa->pref_us) {
+		quic_udp_sock_put(pa->pref_us);
+		pa->pref_us = NULL;
 	}
 	quic_path_work(sk);
 	pa->validating = false;

@@ -287,6 +287,7 @@ static int quic_accept_setup(struct sock *lsk, struct sock *sk,
 		return err;
 	quic_udp_sock_hold(lqs->udp_sk);
 	qs->udp_sk = lqs->udp_sk;
+	quic_path_inherit(sk, lsk);
 	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
 	quic_sock_set_local(sk, &req->local);
 	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
