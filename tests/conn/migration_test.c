@@ -9,7 +9,8 @@
  *   migration_any_einval             0.0.0.0
  *   migration_not_local              192.0.2.1 is no local address:
  *                                    EADDRNOTAVAIL
- *   migration_server_eopnotsupp      on the server's connection
+ *   migration_server_eisconn         on the server's connection: a
+ *                                    preferred address after the handshake
  *   migration_set                    127.0.0.2 after 1 MiB is sent
  *   migration_getsockname            the client's local address is 127.0.0.2
  *   migration_data                   2 MiB arrive intact across the switch
@@ -160,9 +161,9 @@ static int server(int fd, void *arg)
 	int local;
 
 	(void)arg;
-	T_ERR("migration_server_eopnotsupp",
+	T_ERR("migration_server_eisconn",
 	      setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
-			 sizeof(a)), EOPNOTSUPP);
+			 sizeof(a)), EISCONN);
 	if (qt_event_enable(fd, QUIC_EVENT_CONNECTION_MIGRATION, 1)) {
 		t_result(0, "migration_event_server", "QUIC_SOCKOPT_EVENT: %s",
 			 strerror(errno));

@@ -11,10 +11,9 @@
  *
  * The option tests of an unconnected socket (every field of CONFIG and
  * TRANSPORT_PARAM) are tests/kernel/sockopt_basic_test.c.
- * CONNECTION_MIGRATION on a server before the handshake (preferred address)
- * and TRANSPORT_PARAM with remote=1 for 0-RTT are being reworked elsewhere;
- * this tests what exists: the client's migration and the peer's parameters
- * after the handshake.
+ * CONNECTION_MIGRATION on a server sets the preferred address: here only
+ * its errnos and the set on a listener (a connection moving there is
+ * prefaddr_test); TRANSPORT_PARAM with remote=1 for 0-RTT is zerortt_test.
  */
 #include "conn.h"
 
@@ -106,9 +105,15 @@ static void unconnected(void)
 	T_ERR("sockopt_connection_migration_bad_unconnected",
 	      qopt_set(fd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, sizeof(a)),
 	      ENOTCONN);
-	T_ERR("sockopt_connection_migration_bad_listener",
+	/* on a listener: the preferred address it offers (prefaddr_test
+	 * follows a connection there)
+	 */
+	T_OK("sockopt_connection_migration_good_listener",
+	     qopt_set(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, sizeof(a)));
+	a.sin_addr.s_addr = htonl(INADDR_ANY);
+	T_ERR("sockopt_connection_migration_bad_listener_any",
 	      qopt_set(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, sizeof(a)),
-	      EOPNOTSUPP);
+	      EINVAL);
 	T_ERR("sockopt_key_update_bad_unconnected",
 	      qopt_set(fd, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0), ENOTCONN);
 	T_ERR("sockopt_key_update_bad_listener",
@@ -499,9 +504,10 @@ static int server(int fd, void *arg)
 	T_OK("sockopt_token_good_server_issue",
 	     qopt_set(fd, QUIC_SOCKOPT_TOKEN, NULL, 0));
 	inet_pton(AF_INET, "127.0.0.3", &a.sin_addr);
-	T_ERR("sockopt_connection_migration_bad_server",
+	/* a preferred address is too late after the handshake */
+	T_ERR("sockopt_connection_migration_bad_server_connected",
 	      qopt_set(fd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, sizeof(a)),
-	      EOPNOTSUPP);
+	      EISCONN);
 	qt_await('G', 30000);
 	/* the client's message on stream 4 (0 and 2 were used by the
 	 * option tests), answered on our stream 1
