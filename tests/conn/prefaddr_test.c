@@ -30,7 +30,17 @@
  *   prefaddr6_set, prefaddr6_event_client, prefaddr6_getpeername,
  *   prefaddr6_data, prefaddr6_event_server, prefaddr6_getsockname,
  *   prefaddr6_server_eisconn
+ * A preferred address that does not answer (127.0.0.4, whose datagrams a
+ * tc filter drops, in a network namespace of the test's own):
+ *   prefaddr_fail_given_up        the validation gave up (QuicPathFailed)
+ *   prefaddr_fail_no_event_*      no migration event on either side
+ *   prefaddr_fail_getpeername     the client stays on 127.0.0.1:P
+ *   prefaddr_fail_getsockname     so does the server
+ *   prefaddr_fail_data            1 MiB each way afterwards
+ *   prefaddr_fail_rx_packets      nothing reached 127.0.0.4
  */
+#include <sched.h>
+
 #include "conn.h"
 
 #define LEN	QT_MB
@@ -450,6 +460,136 @@ static void run_v6(void)
 	qt_ctl = -1;
 }
 
+/* read the notifications that are queued: the last migration event's
+ * payload, or -1
+ */
+static int drain_events(int fd)
+{
+	struct qt_rcv r;
+	int local = -1;
+
+	while (qt_recv(fd, buf, sizeof(buf), MSG_DONTWAIT, &r) > 0)
+		if (r.mflags & MSG_QUIC_NOTIFICATION &&
+		    buf[0] == QUIC_EVENT_CONNECTION_MIGRATION)
+			local = buf[1];
+	return local;
+}
+
+static uint16_t fail_lport;
+
+static int srv_fail(int fd, int i)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	uint64_t got;
+	uint16_t port;
+	const char *s;
+	int local;
+
+	(void)i;
+	qt_stage = "reading the client's MiB";
+	local = read_until(fd, LEN, 0, 30000, &got);
+	if (local == -2) {
+		t_result(0, "prefaddr_fail_data", "server: %s", err);
+		qt_tell('D');
+		return -1;
+	}
+	qt_fill(buf, LEN, 0, 0);
+	qt_stage = "sending a MiB back";
+	if (qt_send_all(fd, buf, LEN, 0, MSG_QUIC_STREAM_FIN))
+		t_result(0, "prefaddr_fail_data", "server send: %s",
+			 strerror(errno));
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	s = addr_str(&ss, &port);
+	t_result(!strcmp(s, "127.0.0.1") && port == fail_lport,
+		 "prefaddr_fail_getsockname", "the server's connection is on %s:%u",
+		 s, port);
+	qt_await('D', 30000);
+	if (local < 0)
+		local = drain_events(fd);
+	t_result(local == -1, "prefaddr_fail_no_event_server",
+		 "the server's migration event: %d", local);
+	t_result(tunnel_rx("127.0.0.4", fail_lport) == 0,
+		 "prefaddr_fail_rx_packets", "%lld datagrams at 127.0.0.4",
+		 tunnel_rx("127.0.0.4", fail_lport));
+	return 0;
+}
+
+static void run_fail(void)
+{
+	struct sockaddr_storage ss;
+	long before, after = -1;
+	int lfd, fd, hret, local;
+	socklen_t sl;
+	uint64_t got;
+	uint16_t port;
+	const char *s;
+	pid_t pid;
+
+	qt_case = "prefaddr_fail";
+	if (unshare(CLONE_NEWNET) || system("ip link set lo up")) {
+		printf("SKIP prefaddr_fail: no network namespace of its own\n");
+		return;
+	}
+	if (system("tc qdisc add dev lo root handle 1: prio && "
+		   "tc filter add dev lo parent 1: protocol ip prio 1 u32 "
+		   "match ip dst 127.0.0.4/32 action drop")) {
+		printf("SKIP prefaddr_fail: no tc u32 filter to drop with\n");
+		return;
+	}
+	lfd = qt_listen(AF_INET, NULL, NULL, &ss, &sl);
+	if (lfd < 0)
+		return;
+	fail_lport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (set_pref4(lfd, "127.0.0.4", 0) ||
+	    qt_event_enable(lfd, QUIC_EVENT_CONNECTION_MIGRATION, 1)) {
+		printf("FAIL prefaddr_fail_setup: %s\n", strerror(errno));
+		close(lfd);
+		return;
+	}
+	before = qt_snmp("QuicPathFailed");
+	pid = qt_serve(lfd, 1, srv_fail, 90);
+	if (pid < 0)
+		return;
+	fd = qt_connect(&ss, sl, cli_events, NULL, &hret);
+	if (fd >= 0 && hret) {
+		printf("FAIL prefaddr_fail_handshake: %s\n", strerror(-hret));
+	} else if (fd >= 0) {
+		/* three probe timeouts, at least 6 s (quic(7), Paths) */
+		qt_stage = "waiting for the validation to give up";
+		for (int i = 0; i < 100 && after <= before; i++) {
+			usleep(200000);
+			after = qt_snmp("QuicPathFailed");
+		}
+		t_result(after > before, "prefaddr_fail_given_up",
+			 "QuicPathFailed %ld -> %ld after 20 s", before, after);
+		local = drain_events(fd);
+		t_result(local == -1, "prefaddr_fail_no_event_client",
+			 "the client's migration event: %d", local);
+		sl = sizeof(ss);
+		getpeername(fd, (struct sockaddr *)&ss, &sl);
+		s = addr_str(&ss, &port);
+		t_result(!strcmp(s, "127.0.0.1") && port == fail_lport,
+			 "prefaddr_fail_getpeername", "the client talks to %s:%u",
+			 s, port);
+		qt_fill(buf, LEN, 0, 0);
+		qt_stage = "sending a MiB";
+		if (qt_send_all(fd, buf, LEN, -1,
+				MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN))
+			t_result(0, "prefaddr_fail_data", "send: %s",
+				 strerror(errno));
+		qt_stage = "reading the server's MiB";
+		local = read_until(fd, LEN, 0, 20000, &got);
+		t_result(local == -1, "prefaddr_fail_data", "client: %s",
+			 local == -2 ? err : "a migration event");
+		qt_tell('D');
+	}
+	if (fd >= 0)
+		close(fd);
+	if (qt_serve_wait(pid))
+		printf("FAIL prefaddr_fail_server: the server failed\n");
+}
+
 int main(void)
 {
 	if (qt_init())
@@ -461,6 +601,9 @@ int main(void)
 		run_v6();
 	else
 		printf("SKIP prefaddr6: no IPv6 loopback\n");
+	close(qt_ctl);
+	qt_ctl = -1;
+	run_fail();	/* last: it leaves the test in its own netns */
 	qt_done();
 	return t_exit();
 }
