@@ -105,13 +105,14 @@ static void quic_path_new_dcid(struct quic_sock *qs)
  * A server's preferred address (RFC 9000 9.6): a tunnel socket is bound
  * there now (sharing one bound to the same address), so that a bad
  * address fails here; packets reaching it go to their connection by
- * connection ID. A listener's is inherited by the connections it
- * accepts; on a connection it may be set (or replaced) until the client's
- * transport parameters arrive, as ours are sent right after.
+ * connection ID (it has no listener: new connections are not taken
+ * there). A listener's is inherited by the connections it accepts; on a
+ * connection it may be set (or replaced) until the client's transport
+ * parameters arrive, as ours are sent right after them.
  *
- * Return: 0; -EISCONN once the parameters are out (or the connection is
- * over); -EINVAL for the address the socket already uses; the errno of
- * binding (-EADDRNOTAVAIL not local, -EADDRINUSE taken).
+ * Return: 0; -EISCONN once the client's parameters arrived (or the
+ * connection is over); -EINVAL for the address the socket already uses;
+ * the errno of binding (-EADDRNOTAVAIL not local, -EADDRINUSE taken).
  */
 static int quic_path_set_pref(struct sock *sk, union quic_addr *a)
 {
