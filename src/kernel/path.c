@@ -440,7 +440,7 @@ void quic_path_output(struct sock *sk)
 	struct quic_path *pa = &qs->path;
 	struct quic_cid_entry *e;
 
-	if (!pa->alt || !pa->send)
+	if (!pa->alt || !pa->send || test_bit(QUIC_F_CLOSE_SEND, &qs->flags))
 		return;
 	e = quic_cid_find_seq(&qs->dcids, 1);
 	if (!e) {
