@@ -54,7 +54,7 @@ static int __init quic_init(void)
 {
 	int i, err;
 
-	quic_wq = alloc_workqueue("quic", 0, 0);
+	quic_wq = alloc_workqueue("quic", WQ_UNBOUND, 0);
 	if (!quic_wq)
 		return -ENOMEM;
 	quic_demux_init();
