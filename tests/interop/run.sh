@@ -59,9 +59,7 @@ connectionmigration"
 # case listed here prints "SKIP interop_ROW_CASE: needs FEATURE" and shows
 # as "pending" in the matrix, never PASS. Its cell code below is written:
 # delete the entry when the feature lands and the cells run.
-declare -A PENDING=(
-	[zerortt]="0-RTT in the module and libquic (early data; being built on branch zerortt)"
-)
+declare -A PENDING=()
 # ---------------------------------------------------------------------------
 
 # what a peer cannot do: "ROW CASE" -> why (the cell is UNSUPPORTED)
