@@ -460,10 +460,12 @@ static int quic_handshake_completed(struct quic_conn *conn)
 	if (conn->is_client && conn->ticket_timeout_ms &&
 	    !(gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET))
 		conn->ticket_wait = true;
-	quic_log_debug("TLS handshake completed as %s, cipher %s%s",
+	quic_log_debug("TLS handshake completed as %s, cipher %s%s%s",
 		       conn->is_client ? "client" : "server",
 		       gnutls_cipher_get_name(gnutls_cipher_get(session)),
-		       gnutls_session_is_resumed(session) ? ", resumed" : "");
+		       gnutls_session_is_resumed(session) ? ", resumed" : "",
+		       (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_EARLY_DATA) ?
+		       ", early data accepted" : "");
 	return 0;
 }
 

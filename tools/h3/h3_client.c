@@ -845,7 +845,27 @@ int main(int argc, char **argv)
 		h3_close(&c.h, NGHTTP3_H3_INTERNAL_ERROR, "internal error");
 		return H3_EXIT_FAIL;
 	}
-	if (h3_bind_streams(&c.h)) {
+	/* --zerortt: streams open once libquic installed the 0-RTT secret,
+	 * or once the handshake is done (ENOTCONN until then)
+	 */
+	while ((ret = h3_bind_streams(&c.h)) && in_hs && c.h.fail_errno == ENOTCONN) {
+		if (!__atomic_load_n(&hs.done, __ATOMIC_ACQUIRE)) {
+			usleep(2000);
+			continue;
+		}
+		pthread_join(hs.tid, NULL);
+		h3_alarm(0, NULL);
+		in_hs = false;
+		c.h.no_read = false;
+		gnutls_certificate_free_credentials(cred);
+		cred = NULL;
+		if (tls_end(hs.session, hs.ret, fd, peer)) {
+			conn_reason = "TLS handshake failed";
+			status = H3_EXIT_FAIL;
+			goto out;
+		}
+	}
+	if (ret) {
 		h3_msg("%s: %s", peer, c.h.err);
 		status = H3_EXIT_FAIL;
 		goto out;

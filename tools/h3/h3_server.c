@@ -464,8 +464,9 @@ out:
 	 * client's new paths validated (QUIC_EVENT_KEY_UPDATE and
 	 * QUIC_EVENT_CONNECTION_MIGRATION)
 	 */
-	printf("%s end: key phases %u, paths validated %u, %s\n", peer, c.h.key_phases,
-	       c.h.migrations, h3_libquic_resumed ? "resumed" : "full handshake");
+	printf("%s end: key phases %u, paths validated %u, %s%s\n", peer, c.h.key_phases,
+	       c.h.migrations, h3_libquic_resumed ? "resumed" : "full handshake",
+	       h3_libquic_early ? ", 0-RTT accepted" : "");
 	h3_close(&c.h, status ? c.h.fail_code : NGHTTP3_H3_NO_ERROR, status ? c.h.err : NULL);
 	h3_conn_free(&c.h);	/* calls no stream_close: free what is left */
 	while (c.streams) {
