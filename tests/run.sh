@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 cd "$(dirname "$0")"
+. lib/common.sh
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (loads the module)" >&2; exit 2; }
 
 passed=0 failed=0 skipped=0
@@ -91,6 +92,7 @@ run module_cycle scripts/module_cycle.sh
 
 # unload what we loaded, then the kernel log must be clean
 if [ -n "$ko" ]; then
+	quic_settle
 	if rmmod quic; then
 		result "PASS module_unload"
 	else

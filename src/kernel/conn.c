@@ -104,6 +104,7 @@ int quic_conn_init(struct sock *sk)
 			  &qs->rmem, &qs->wmem);
 	quic_timer_init(sk);
 	INIT_WORK(&qs->work, quic_conn_work);
+	INIT_WORK(&qs->release_work, quic_conn_release_work);
 	/* demux lookups run under RCU and take a reference */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	return 0;
@@ -618,19 +619,23 @@ void quic_conn_done(struct sock *sk, int err)
 }
 
 /*
- * Send CONNECTION_CLOSE and enter the closing state. The socket does not
- * stay around for a closing period answering the peer yet (issue 6), so
- * the frame goes out in a few datagrams: one lost datagram must not leave
- * the peer waiting for its idle timeout.
+ * The first CONNECTION_CLOSE goes out in a few datagrams: a peer that is
+ * not sending (so not answered in the closing period, lifecycle.c) must
+ * not wait for its idle timeout because one datagram was lost.
  */
 #define QUIC_CLOSE_COPIES	3
 
-static void quic_conn_send_close(struct sock *sk)
+/**
+ * quic_conn_send_close - send CONNECTION_CLOSE and be in the closing state
+ * @sk: socket, locked
+ * @copies: datagrams to send it in
+ */
+void quic_conn_send_close(struct sock *sk, int copies)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int i;
 
-	for (i = 0; i < QUIC_CLOSE_COPIES; i++) {
+	for (i = 0; i < copies; i++) {
 		clear_bit(QUIC_F_CLOSING, &qs->flags);
 		set_bit(QUIC_F_CLOSE_SEND, &qs->flags);
 		quic_output(sk);
@@ -654,15 +659,17 @@ void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
 		return;
 	qs->close_errcode = errcode ?: QUIC_TRANSPORT_ERROR_INTERNAL;
 	qs->close_frame = frame;
-	quic_conn_send_close(sk);
-	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
+	quic_conn_send_close(sk, QUIC_CLOSE_COPIES);
+	qs->close_deadline = quic_now() + quic_conn_close_period(qs);
 	quic_conn_end_event(sk, (u32)min_t(u64, qs->close_errcode, U32_MAX),
 			    (u8)frame, NULL);
 	quic_conn_done(sk, EPROTO);
 	quic_timer_update(sk);
 }
 
-/* close(): tell the peer (with the application's close reason) */
+/* close(): tell the peer (with the application's close reason); the
+ * closing period (RFC 9000 10.2.1: three PTOs) begins
+ */
 void quic_conn_close_user(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -670,5 +677,7 @@ void quic_conn_close_user(struct sock *sk)
 	if (!qs->dcids.active || test_bit(QUIC_F_CLOSING, &qs->flags) ||
 	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags))
 		return;
-	quic_conn_send_close(sk);
+	quic_conn_send_close(sk, QUIC_CLOSE_COPIES);
+	qs->close_deadline = quic_now() + quic_conn_close_period(qs);
+	quic_timer_update(sk);
 }

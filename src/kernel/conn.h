@@ -179,6 +179,12 @@ u64 quic_keepalive_deadline(const struct quic_sock *qs);
 void quic_conn_shutdown(struct sock *sk, int how);
 void quic_conn_linger(struct sock *sk, long timeout);
 void quic_keepalive_timer(struct sock *sk, u64 now);
+void quic_conn_send_close(struct sock *sk, int copies);
+u64 quic_conn_close_period(const struct quic_sock *qs);
+void quic_conn_closing_rcv(struct sock *sk, struct sk_buff *skb);
+bool quic_conn_keep_closing(struct sock *sk);
+void quic_conn_closing_end(struct sock *sk);
+void quic_conn_release_work(struct work_struct *work);
 
 /* keyupdate.c */
 int quic_key_update_start(struct sock *sk);

@@ -343,6 +343,35 @@ u64 quic_cstream_readable(const struct quic_cstream *cs)
 }
 
 /**
+ * quic_cstream_peek_at - in-order data some bytes past the read offset,
+ *	without copying or consuming it (MSG_PEEK)
+ * @cs: stream
+ * @skip: bytes after the read offset
+ * @data: set to the bytes at read offset + @skip (valid until the stream
+ *	is changed)
+ *
+ * Return: contiguous bytes at *@data, 0 if nothing is readable there.
+ */
+u32 quic_cstream_peek_at(const struct quic_cstream *cs, u64 skip,
+			 const u8 **data)
+{
+	struct quic_cstream_chunk *c;
+	u64 next = cs->read_off;
+
+	list_for_each_entry(c, &cs->recv, list) {
+		if (c->offset != next)
+			return 0;
+		if (skip < c->len) {
+			*data = c->buf + c->head + skip;
+			return c->len - skip;
+		}
+		skip -= c->len;
+		next += c->len;
+	}
+	return 0;
+}
+
+/**
  * quic_cstream_peek - the first piece of in-order data, without copying
  * @cs: stream
  * @data: set to the bytes at the read offset (valid until the stream is
@@ -354,15 +383,7 @@ u64 quic_cstream_readable(const struct quic_cstream *cs)
  */
 u32 quic_cstream_peek(const struct quic_cstream *cs, const u8 **data)
 {
-	struct quic_cstream_chunk *c;
-
-	if (list_empty(&cs->recv))
-		return 0;
-	c = list_first_entry(&cs->recv, struct quic_cstream_chunk, list);
-	if (c->offset != cs->read_off)
-		return 0;
-	*data = c->buf + c->head;
-	return c->len;
+	return quic_cstream_peek_at(cs, 0, data);
 }
 
 /**

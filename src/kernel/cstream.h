@@ -142,6 +142,8 @@ int quic_cstream_recv_rbuf(struct quic_cstream *cs, u64 offset,
 			   u64 *errcode);
 u64 quic_cstream_readable(const struct quic_cstream *cs);
 u32 quic_cstream_peek(const struct quic_cstream *cs, const u8 **data);
+u32 quic_cstream_peek_at(const struct quic_cstream *cs, u64 skip,
+			 const u8 **data);
 void quic_cstream_consume(struct quic_cstream *cs, u64 n);
 u32 quic_cstream_read(struct quic_cstream *cs, u8 *buf, u32 len);
 int quic_cstream_msg_len(const struct quic_cstream *cs);

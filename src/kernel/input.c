@@ -341,7 +341,7 @@ static void quic_rcv_close(struct sock *sk, const struct quic_frame *f)
 	c->frame = (u8)f->close.frame_type;
 	memcpy(c->phrase, f->close.reason, n);
 	set_bit(QUIC_F_PEER_CLOSED, &qs->flags);
-	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
+	qs->close_deadline = quic_now() + quic_conn_close_period(qs);
 	quic_conn_end_event(sk, c->errcode, c->frame, (char *)c->phrase);
 	quic_conn_done(sk, f->close.errcode ? ECONNRESET : 0);
 }
@@ -719,9 +719,17 @@ void quic_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	u32 seg, off, len;
 	u8 ecn;
 
-	if (sk->sk_state == QUIC_SS_CLOSED ||
-	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags) ||
+	if (test_bit(QUIC_F_PEER_CLOSED, &qs->flags) ||
+	    test_bit(QUIC_F_RELEASE, &qs->flags) ||
 	    (QUIC_SKB_CB(skb)->sreset && quic_sreset_rcv(sk, skb))) {
+		kfree_skb(skb);
+		return;
+	}
+	if (test_bit(QUIC_F_CLOSING, &qs->flags)) {
+		quic_conn_closing_rcv(sk, skb);
+		return;
+	}
+	if (sk->sk_state == QUIC_SS_CLOSED) {
 		kfree_skb(skb);
 		return;
 	}

@@ -2,7 +2,8 @@
 /* Connection lifecycle as the application sees it: the end of a connection
  * reported as QUIC_EVENT_CONNECTION_CLOSE (whatever ended it), keep-alive
  * PINGs (keepalive_probe_interval) that hold an idle connection open,
- * shutdown() and close() with SO_LINGER.
+ * shutdown(), close() with SO_LINGER, and the closing and draining periods
+ * a closed socket is kept for (RFC 9000 10.2).
  */
 
 #include "conn.h"
@@ -139,4 +140,92 @@ void quic_conn_linger(struct sock *sk, long timeout)
 		if (quic_wait(sk, &timeo, quic_conn_sent_all(sk)))
 			break;
 	}
+}
+
+/**
+ * quic_conn_close_period - length of the closing and draining periods
+ * @qs: connection
+ *
+ * RFC 9000 10.2: three times the PTO, whose max_ack_delay part counts
+ * (the peer may hold its ACK, and its last packets, that long).
+ *
+ * Return: microseconds.
+ */
+u64 quic_conn_close_period(const struct quic_sock *qs)
+{
+	return 3 * (quic_rtt_pto(&qs->rtt) + qs->rtt.max_ack_delay);
+}
+
+/*
+ * The closing period (RFC 9000 10.2.1): a datagram of the connection after
+ * our CONNECTION_CLOSE means the peer did not get it; it is sent again, for
+ * the 1st, 2nd, 4th, 8th, ... such datagram, so that a peer that keeps
+ * sending cannot make us send as much as it does.
+ */
+void quic_conn_closing_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	consume_skb(skb);
+	if (!is_power_of_2(++qs->closing_rcvd))
+		return;
+	quic_conn_send_close(sk, 1);
+	quic_mib_inc(QUIC_MIB_CLOSE_REPEATS);
+}
+
+/**
+ * quic_conn_keep_closing - close(): keep the socket for the rest of its
+ *	closing or draining period (RFC 9000 10.2)
+ * @sk: socket, locked, closed by the application
+ *
+ * In the closing period it answers the peer with CONNECTION_CLOSE, in the
+ * draining period it takes the peer's late packets without a stateless
+ * reset. It is orphaned now and released by quic_conn_release_work() when
+ * the period ends; until then it holds a reference on the module.
+ *
+ * Return: true if the socket stays.
+ */
+bool quic_conn_keep_closing(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	/* a kernel socket holds no reference on its namespace, whose
+	 * tunnel sockets go when it does: it is released at once
+	 */
+	if (!sk->sk_net_refcnt || !qs->dcids.active || !qs->udp_sk ||
+	    !(test_bit(QUIC_F_CLOSING, &qs->flags) ||
+	      test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) ||
+	    quic_now() >= qs->close_deadline)
+		return false;
+	sock_orphan(sk);
+	set_bit(QUIC_F_ORPHAN, &qs->flags);
+	quic_mib_inc(QUIC_MIB_CLOSING_KEPT);
+	quic_timer_update(sk);
+	return true;
+}
+
+/**
+ * quic_conn_closing_end - the closing or draining period is over
+ * @sk: socket, locked (the timer)
+ *
+ * A socket the application closed meanwhile is released in process
+ * context (freeing its keys may sleep).
+ */
+void quic_conn_closing_end(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	quic_conn_done(sk, 0);
+	if (!test_and_clear_bit(QUIC_F_ORPHAN, &qs->flags))
+		return;
+	set_bit(QUIC_F_RELEASE, &qs->flags);	/* input drops from now on */
+	schedule_work(&qs->release_work);
+}
+
+void quic_conn_release_work(struct work_struct *work)
+{
+	struct quic_sock *qs = container_of(work, struct quic_sock,
+					    release_work);
+
+	sk_common_release(quic_sk_of(qs));
 }

@@ -35,6 +35,8 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_ZRTT_BUFFERED] = "QuicZeroRttBuffered",
 	[QUIC_MIB_ZRTT_DROPPED]	= "QuicZeroRttDropped",
 	[QUIC_MIB_KEEPALIVES]	= "QuicKeepalives",
+	[QUIC_MIB_CLOSING_KEPT]	= "QuicClosingKept",
+	[QUIC_MIB_CLOSE_REPEATS] = "QuicCloseRepeats",
 };
 
 /* one "Name value" line per counter, as /proc/net/netstat's names */

@@ -40,6 +40,12 @@ enum quic_mib_field {
 					 * over the bound)
 					 */
 	QUIC_MIB_KEEPALIVES,		/* keep-alive PINGs sent */
+	QUIC_MIB_CLOSING_KEPT,		/* closed sockets kept for a closing
+					 * or draining period
+					 */
+	QUIC_MIB_CLOSE_REPEATS,		/* CONNECTION_CLOSE sent again in the
+					 * closing period
+					 */
 	QUIC_MIB_MAX,
 };
 

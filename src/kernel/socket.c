@@ -59,6 +59,10 @@ static void quic_close(struct sock *sk, long timeout)
 	if (sk->sk_state != QUIC_SS_CLOSED)
 		quic_conn_close_user(sk);
 	sk->sk_state = QUIC_SS_CLOSED;
+	if (quic_conn_keep_closing(sk)) {
+		release_sock(sk);
+		return;
+	}
 	release_sock(sk);
 	sk_common_release(sk);
 }
@@ -673,13 +677,13 @@ static bool quic_recv_ready(struct sock *sk)
 }
 
 static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
-			       size_t len, int pns, int mlen)
+			       size_t len, int pns, int mlen, int flags)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_handshake_info info = { quic_level_of_pns(pns) };
 	struct quic_cstream *cs = &qs->cs[pns];
 	u8 ev = QUIC_EVENT_NEW_SESSION_TICKET;
-	u32 left = mlen, n, copy;
+	u32 left = mlen, n, copy, off = 0;
 	size_t ulen = len;
 	const u8 *p;
 	int err;
@@ -704,12 +708,15 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 			return err;
 	}
 	while (left) {
-		n = min(quic_cstream_peek(cs, &p), left);
+		n = min(quic_cstream_peek_at(cs, off, &p), left);
 		copy = min_t(size_t, n, len);
 		if (copy && copy_to_iter(p, copy, &msg->msg_iter) != copy)
 			return -EFAULT;
 		len -= copy;
-		quic_cstream_consume(cs, n);
+		if (flags & MSG_PEEK)
+			off += n;
+		else
+			quic_cstream_consume(cs, n);
 		left -= n;
 	}
 	if ((size_t)mlen > ulen)
@@ -718,8 +725,9 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 }
 
 static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
-			    struct quic_stream *s)
+			    struct quic_stream *s, int flags)
 {
+	bool peek = flags & MSG_PEEK;
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream_info info = {};
 	size_t done = 0, copy;
@@ -727,25 +735,28 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	u32 n;
 	int err;
 
+	/* MSG_PEEK copies from the read offset on and leaves it there */
 	while (done < len) {
-		n = quic_cstream_peek(&s->data, &p);
+		n = quic_cstream_peek_at(&s->data, peek ? done : 0, &p);
 		if (!n)
 			break;
 		copy = min_t(size_t, n, len - done);
 		if (copy_to_iter(p, copy, &msg->msg_iter) != copy)
 			return done ? done : -EFAULT;
-		quic_cstream_consume(&s->data, copy);
+		if (!peek)
+			quic_cstream_consume(&s->data, copy);
 		done += copy;
 	}
 	info.stream_id = s->id;
-	if (s->data.read_off == s->recv_final) {
+	if (s->data.read_off + (peek ? done : 0) == s->recv_final) {
 		info.stream_flags = MSG_QUIC_STREAM_FIN;
 		msg->msg_flags |= MSG_EOR;
-		s->fin_read = 1;
+		if (!peek)
+			s->fin_read = 1;
 	}
 	err = put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(info), &info);
-	if (err)
-		return err;
+	if (err || peek)
+		return err ?: done;
 	quic_stream_consumed(&qs->streams, s, done, quic_now(),
 			     qs->rtt.smoothed);
 	if (s->fin_read)
@@ -770,7 +781,8 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	for (;;) {
 		pns = quic_recv_hs_pns(qs, &mlen);
 		if (pns >= 0) {
-			err = quic_recv_handshake(sk, msg, len, pns, mlen);
+			err = quic_recv_handshake(sk, msg, len, pns, mlen,
+						  flags);
 			break;
 		}
 		if (!skb_queue_empty(&qs->evq)) {
@@ -787,7 +799,7 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		s = sk->sk_state == QUIC_SS_ESTABLISHING ? NULL :
 		    quic_stream_readable(&qs->streams);
 		if (s) {
-			err = quic_recv_stream(sk, msg, len, s);
+			err = quic_recv_stream(sk, msg, len, s, flags);
 			break;
 		}
 		if (sk->sk_err) {

@@ -88,6 +88,8 @@ enum {
 	QUIC_F_PATH_FREE,	/* a tunnel socket a path left, to release */
 	QUIC_F_ZRTT_PARAMS,	/* client: the server's parameters remembered */
 	QUIC_F_END_REPORTED,	/* QUIC_EVENT_CONNECTION_CLOSE queued */
+	QUIC_F_ORPHAN,		/* close()d, kept for its closing period */
+	QUIC_F_RELEASE,		/* that period ended: release (process ctx) */
 };
 
 /* 0-RTT state of a connection (zerortt.c) */
@@ -159,7 +161,10 @@ struct quic_sock {
 	u32				pto_count;
 	u32				mss;	/* UDP payload we send */
 	u64				idle_last;	/* us, last packet in */
-	u64				close_deadline;	/* us, draining end */
+	u64				close_deadline;	/* us, closing or
+							 * draining end
+							 */
+	u32				closing_rcvd;	/* datagrams since */
 	u64				ka_last;	/* us, last keep-alive PING */
 	u64				tx_bytes;	/* UDP payload sent, for /proc */
 	u64				rx_bytes;	/* UDP payload received */
@@ -177,6 +182,10 @@ struct quic_sock {
 	struct quic_path		path;	/* validation, migration */
 	struct quic_crypto_retry	*retry;	/* client: Retry tag check */
 	struct work_struct		work;	/* process-context work */
+	struct work_struct		release_work;	/* the end of a
+							 * closing period
+							 * after close()
+							 */
 	u8				probe_pns;	/* space to probe */
 	/* ECN (RFC 9000 13.4): counts of ECT(0), ECT(1), CE received and
 	 * the peer's last reported ones per space, and whether validation

@@ -191,12 +191,15 @@ bool quic_sreset_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	quic_mib_inc(QUIC_MIB_SRESET_RCVD);
 	if (test_bit(QUIC_F_PEER_CLOSED, &qs->flags) ||
-	    sk->sk_state == QUIC_SS_CLOSED)
+	    sk->sk_state == QUIC_SS_CLOSED) {
+		/* in the closing period: the peer is gone, stop answering */
+		set_bit(QUIC_F_PEER_CLOSED, &qs->flags);
 		return true;
+	}
 	memset(c, 0, sizeof(*c));
 	strscpy((char *)c->phrase, "stateless reset", sizeof(c->phrase));
 	set_bit(QUIC_F_PEER_CLOSED, &qs->flags);
-	qs->close_deadline = quic_now() + 3 * quic_rtt_pto(&qs->rtt);
+	qs->close_deadline = quic_now() + quic_conn_close_period(qs);
 	quic_conn_end_event(sk, 0, 0, (char *)c->phrase);
 	quic_conn_done(sk, ECONNRESET);
 	quic_timer_update(sk);

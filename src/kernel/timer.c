@@ -148,7 +148,7 @@ static void quic_on_timer(struct sock *sk)
 	if (test_bit(QUIC_F_CLOSING, &qs->flags) ||
 	    test_bit(QUIC_F_PEER_CLOSED, &qs->flags)) {
 		if (now >= qs->close_deadline)
-			quic_conn_done(sk, 0);
+			quic_conn_closing_end(sk);
 		else
 			quic_timer_update(sk);
 		return;

@@ -29,6 +29,9 @@
  *                               max_streams_bidi is below the remembered
  *                               one: the client's handshake fails (EPROTO,
  *                               PROTOCOL_VIOLATION)
+ *   zerortt_limit_shrunk_event  the client detected that error itself: its
+ *                               QUIC_EVENT_CONNECTION_CLOSE (on before
+ *                               connect()) has errcode PROTOCOL_VIOLATION
  *   zerortt_replay              the datagrams of an accepted 0-RTT
  *                               connection sent again: the server's TLS
  *                               refuses the early data (anti-replay), the
@@ -191,6 +194,8 @@ static void server(int la, int lb)
  * thread, ZLEN bytes on a new stream from this thread as soon as sendmsg()
  * takes them; returns the socket, *@hret the handshake's result
  */
+static int zconn_events;	/* QUIC_EVENT_CONNECTION_CLOSE on before connect() */
+
 static int zconn(const struct sockaddr_storage *ss, socklen_t sl,
 		 const struct quic_transport_param *tp, const void *data,
 		 socklen_t dlen, const unsigned char *payload, int *hret,
@@ -203,6 +208,7 @@ static int zconn(const struct sockaddr_storage *ss, socklen_t sl,
 
 	fd = socket(ss->ss_family, SOCK_DGRAM, IPPROTO_QUIC);
 	if (fd < 0 || (tp && qt_set_tp(fd, tp)) ||
+	    (zconn_events && qt_event_enable(fd, QUIC_EVENT_CONNECTION_CLOSE, 1)) ||
 	    (dlen && setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, data, dlen)) ||
 	    connect(fd, (const struct sockaddr *)ss, sl)) {
 		printf("FAIL zerortt_client_setup: %s\n", strerror(errno));
@@ -344,7 +350,13 @@ int main(void)
 	socklen_t sla, slb, slr, dlen = sizeof(data);
 	int la, lb, fd, sv[2], st, hret = -1, ok, dg;
 	struct quic_config cfg;
+	struct __attribute__((packed)) {
+		uint8_t type;
+		struct quic_connection_close cc;
+	} ev;
+	struct qt_rcv r;
 	pthread_t rt;
+	ssize_t n;
 	pid_t pid;
 
 	if (qt_init())
@@ -470,9 +482,24 @@ int main(void)
 	dlen = sizeof(data);
 	bad = tp;
 	bad.max_streams_bidi = tp.max_streams_bidi + 10;
+	zconn_events = 1;
 	fd = zconn(&sa, sla, &bad, data, dlen, payload, &hret, 0);
+	zconn_events = 0;
 	t_result(hret == -EPROTO, "zerortt_limit_shrunk", "handshake returned %d (%s)",
 		 hret, strerror(-hret));
+	/* the error is ours (the client's): the event says which */
+	memset(&ev, 0, sizeof(ev));
+	n = -1;
+	for (int k = 0; fd >= 0 && k < 16; k++) {	/* after TLS messages */
+		n = qt_recv(fd, &ev, sizeof(ev), MSG_DONTWAIT, &r);
+		if (n < 0 || (r.mflags & MSG_QUIC_NOTIFICATION))
+			break;
+	}
+	t_result(n == (ssize_t)sizeof(ev) && (r.mflags & MSG_QUIC_NOTIFICATION) &&
+		 ev.type == QUIC_EVENT_CONNECTION_CLOSE &&
+		 ev.cc.errcode == QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION,
+		 "zerortt_limit_shrunk_event", "recvmsg %zd (%s), event %u errcode %#x",
+		 n, n < 0 ? strerror(errno) : "bytes", ev.type, ev.cc.errcode);
 	qt_tell('D');
 	if (fd >= 0)
 		close(fd);
@@ -500,7 +527,12 @@ int main(void)
 		printf("FAIL zerortt_replay: the relayed 0-RTT connection failed\n");
 		goto out;
 	}
-	usleep(300000);	/* the server's socket of it is gone */
+	/* the server's socket of it is gone (after its closing period: its
+	 * first IDs would lead the replayed 0-RTT packets to it): only the
+	 * two listeners are left
+	 */
+	for (int k = 0; k < 100 && qt_socks() > 2; k++)
+		usleep(100000);
 	{
 		int u = socket(AF_INET, SOCK_DGRAM, 0);
 

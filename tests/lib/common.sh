@@ -19,6 +19,19 @@ not_in_yet() { grep -qiE 'Operation not supported|EOPNOTSUPP' "$@" 2>/dev/null; 
 # count_socks: QUIC sockets in /proc/net/quic/sks (lines after the header)
 count_socks() { tail -n +2 /proc/net/quic/sks 2>/dev/null | wc -l; }
 
+# quic_settle: a closed connection stays for its closing period (three
+# PTOs, RFC 9000 10.2) and holds the module meanwhile: wait up to 10 s until
+# no QUIC socket holds it (true) before unloading or counting sockets
+quic_settle() {
+	local i
+	for i in $(seq 100); do
+		[ "$(cat /sys/module/quic/refcnt 2>/dev/null || echo 0)" = 0 ] &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # setup_tmp: makes the directory $tmp; on exit the background processes
 # whose pids are in $pids are killed and $tmp is removed. A script may
 # define cleanup_pre (runs first) and cleanup_post (after the processes are

@@ -787,6 +787,23 @@ static inline int qt_connect(const struct sockaddr_storage *ss, socklen_t sl,
 	return fd;
 }
 
+/* QUIC sockets of this namespace listed in /proc/net/quic/sks (a closed
+ * connection stays in its closing period), -1 without the file
+ */
+static inline int qt_socks(void)
+{
+	FILE *f = fopen("/proc/net/quic/sks", "r");
+	char line[512];
+	int n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
 /* A counter of /proc/net/quic/snmp, or -1 when there is none. */
 static inline long qt_snmp(const char *name)
 {

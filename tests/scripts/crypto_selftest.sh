@@ -20,6 +20,8 @@ if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 	echo "SKIP crypto_selftest_at_load: no quic.ko path (QUIC_KO)"
 	exit 0
 fi
+. "$(dirname "$0")/../lib/common.sh"
+quic_settle	# closing periods of the connections before
 if ! rmmod quic 2>/dev/null; then
 	echo "SKIP crypto_selftest_at_load: the module is in use"
 	exit 0

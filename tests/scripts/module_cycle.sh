@@ -12,6 +12,8 @@ if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 	exit 0
 fi
 
+. "$(dirname "$0")/../lib/common.sh"
+quic_settle	# the connections of the scripts before: closing periods
 ok=1
 for i in $(seq 1 "$cycles"); do
 	if ! rmmod quic 2>/tmp/rmmod.err; then
@@ -58,6 +60,7 @@ else
 fi
 exec {HOLD[1]}>&-
 wait "$HOLD_PID"
+quic_settle
 if rmmod quic; then
 	echo "PASS module_unload_after_sockets_closed"
 else

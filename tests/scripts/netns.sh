@@ -10,6 +10,8 @@ if ! ip netns add "$ns" 2>/dev/null; then
 	exit 0
 fi
 trap 'ip netns del "$ns" 2>/dev/null' EXIT
+. "$(dirname "$0")/../lib/common.sh"
+quic_settle	# connections of the tests before, in their closing period
 ip netns exec "$ns" ip link set lo up
 
 count() { tail -n +2 "$1" | wc -l; }

@@ -111,6 +111,10 @@ static void t_duplicates(int arg)
 	n = quic_cstream_peek(&cs, &p);
 	CHECK_EQ(n, 490);
 	CHECK_MEM(p, msg + 10, 490);
+	CHECK_EQ(quic_cstream_peek_at(&cs, 90, &p), 400);
+	CHECK_MEM(p, msg + 100, 400);
+	CHECK_EQ(quic_cstream_peek_at(&cs, 490, &p), 0);
+	CHECK_EQ(cs.read_off, 10);
 	/* data that was already read is ignored, a straddling frame is cut */
 	CHECK_EQ(quic_cstream_recv(&cs, 0, msg, 10, GFP_ATOMIC, &err), 0);
 	CHECK_EQ(quic_cstream_recv(&cs, 0, msg, 600, GFP_ATOMIC, &err), 0);
@@ -703,6 +707,14 @@ static void t_recv_held(int arg)
 	CHECK_EQ(ref.refs, 3);
 	CHECK_EQ(rb.held, 1900);
 	CHECK_EQ(quic_cstream_readable(&cs), 2000);
+	/* MSG_PEEK: across the pieces, nothing consumed */
+	CHECK_EQ(quic_cstream_peek_at(&cs, 50, &p), 50);
+	CHECK_MEM(p, msg + 50, 50);
+	CHECK_EQ(quic_cstream_peek_at(&cs, 100, &p), 900);
+	CHECK(p == msg + 100);
+	CHECK_EQ(quic_cstream_peek_at(&cs, 1999, &p), 1);
+	CHECK_EQ(quic_cstream_peek_at(&cs, 2000, &p), 0);
+	CHECK_EQ(cs.read_off, 0);
 	CHECK_EQ(quic_cstream_peek(&cs, &p), 100);
 	CHECK(p != msg);		/* the copy */
 	quic_cstream_consume(&cs, 100);
