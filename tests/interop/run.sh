@@ -755,9 +755,10 @@ nat_off() {
 rebind() {	# ROW OUT port|addr
 	local row=$1 out=$2 f bad cport n alive=0
 	f=$LONG
-	# 1.5 Mbit/s: 1 MB lasts some 6 s, the NAT (found and set up in about
-	# 2 s by four commands in a TCG guest) comes in the middle
-	netem "rate 1500kbit" || { res=FAIL why="tc netem rate failed"; return; }
+	# 1 Mbit/s: 1 MB lasts some 8 s, the NAT (found and set up in about
+	# 2 s by four commands in a TCG guest) comes in the middle, with time
+	# for the server to validate the new path before the client is done
+	netem "rate 1mbit" || { res=FAIL why="tc netem rate failed"; return; }
 	start_srv "$row" "$out" 70 || { res=FAIL; return; }
 	fetch "$row" "$out" 60 bg "$f"
 	wait_conn 20
