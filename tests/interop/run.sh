@@ -176,7 +176,12 @@ done
 
 # one sniffer on the server's veth for the whole matrix (sniff_start/stop)
 sniff_out=$tmp/sniff
-ip netns exec "$ns_s" python3 "$tests/interop/sniff.py" "$veth_s" "$addr_s" "$port" "$sniff_out" &
+# QUIC_INTEROP_SNIFFLOG=1: sniff.py logs every datagram, and a FAIL line
+# is followed by the cell's datagrams (the last 300)
+dgrams=
+[ -n "${QUIC_INTEROP_SNIFFLOG:-}" ] && dgrams=$tmp/dgrams
+ip netns exec "$ns_s" python3 "$tests/interop/sniff.py" "$veth_s" "$addr_s" "$port" "$sniff_out" \
+	${dgrams:+"$dgrams"} &
 sniff_pid=$!
 for _ in $(seq 200); do [ -f "$sniff_out.ready" ] && break; sleep 0.05; done
 [ -f "$sniff_out.ready" ] || { echo "FAIL interop_setup: tests/interop/sniff.py did not start"; exit 1; }
@@ -847,6 +852,7 @@ for row in $ROWS; do
 		out=$tmp/$row-$c
 		mkdir -p "$out"
 		t0=$SECONDS res=FAIL why=
+		[ -n "$dgrams" ] && dg0=$(wc -l <"$dgrams")
 		"case_$c" "$row" "$out"
 		netem ""
 		if [ -n "$cli_pid" ]; then kill "$cli_pid" 2>/dev/null; wait "$cli_pid" 2>/dev/null; cli_pid=; fi
@@ -860,6 +866,10 @@ for row in $ROWS; do
 				grep -avE '^I[0-9]+ |^(Sent|Received) packet|^Set timer|^Timer|^[[:space:]]*$' "$f" |
 					tail -n 8 | cut -c1-200 | sed 's/^/  |   /'
 			done
+			if [ -n "$dgrams" ]; then
+				echo "  | datagrams on the server's veth (time side ports bytes types dcid):"
+				tail -n +"$((dg0 + 1))" "$dgrams" | tail -n 300 | sed 's/^/  |   /'
+			fi
 		fi
 		echo "INFO time interop_${row}_${c//-/_}: $((SECONDS - t0)) s"
 	done
