@@ -489,6 +489,10 @@ big() { case "$1" in *-aioquic) echo 1m.bin ;; *) echo "${2:-10m.bin}" ;; esac; 
 # the download the blackhole, rebinding and migration happen in: 1 MB at
 # a netem rate that makes it last some 5 s (the event comes 1.5-3 s in)
 LONG=1m.bin
+# the rates, with a queue of 40 packets (about 50 KB): netem's default of
+# 1000 packets (1.2 MB, 5-10 s at these rates) delays a path validation
+# or a probe behind the whole download
+SHAPE2="rate 2mbit limit 40" SHAPE1="rate 1mbit limit 40"
 
 case_handshake() { simple "$1" "$2" 20 "" "" 1k.bin; }
 
@@ -583,14 +587,14 @@ case_blackhole() {
 	local row=$1 out=$2 bad t0 alive=0 f
 	f=$LONG
 	# 2 Mbit/s: 1 MB lasts some 4 s, the blackhole comes in the middle
-	netem "rate 2mbit" || { res=FAIL why="tc netem rate failed"; return; }
+	netem "$SHAPE2" || { res=FAIL why="tc netem rate failed"; return; }
 	start_srv "$row" "$out" 70 || { res=FAIL; return; }
 	t0=$SECONDS
 	fetch "$row" "$out" 60 bg "$f"
 	wait_conn 20
-	netem "loss 100% rate 2mbit"
+	netem "loss 100% $SHAPE2"
 	sleep 2
-	netem "rate 2mbit"
+	netem "$SHAPE2"
 	kill -0 "$cli_pid" 2>/dev/null && alive=1
 	fetch_wait
 	stop_srv
@@ -763,7 +767,7 @@ rebind() {	# ROW OUT port|addr
 	# 1 Mbit/s: 1 MB lasts some 8 s, the NAT (found and set up in about
 	# 2 s by four commands in a TCG guest) comes in the middle, with time
 	# for the server to validate the new path before the client is done
-	netem "rate 1mbit" || { res=FAIL why="tc netem rate failed"; return; }
+	netem "$SHAPE1" || { res=FAIL why="tc netem rate failed"; return; }
 	start_srv "$row" "$out" 70 || { res=FAIL; return; }
 	fetch "$row" "$out" 60 bg "$f"
 	wait_conn 20
@@ -810,7 +814,7 @@ case_connectionmigration() {
 	local row=$1 out=$2 f n
 	f=$LONG
 	C ip addr add 10.77.0.3/24 dev "$veth_c" 2>/dev/null
-	netem "rate 2mbit" || { res=FAIL why="tc netem rate failed"; return; }
+	netem "$SHAPE2" || { res=FAIL why="tc netem rate failed"; return; }
 	simple "$row" "$out" 60 "" "migrate=10.77.0.3" "$f"
 	C ip addr del 10.77.0.3/24 dev "$veth_c" 2>/dev/null
 	[ "$res" = PASS ] || return
