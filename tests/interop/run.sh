@@ -737,23 +737,29 @@ case_keyupdate() {
 # client does not know. The server must validate the new path (ours says
 # so: paths validated) and the download complete.
 NAT_ADDR=10.77.0.4 NAT_PORT=40999
+# The way back (ingress) goes in first: the first packet the server sends
+# to the new address or port, its PATH_CHALLENGE, must find it (set up in
+# the other order, the challenge sent in between was lost, and aioquic,
+# which sends one PATH_CHALLENGE per path and never again, stayed at its
+# anti-amplification limit: 114 bytes per 38-byte ACK, the download
+# stalled)
 nat_on() {	# port|addr CLIENT_PORT
 	C ip addr add "$NAT_ADDR/24" dev "$veth_c" 2>/dev/null
 	C tc qdisc add dev "$veth_c" clsact 2>/dev/null
 	if [ "$1" = port ]; then
-		C tc filter add dev "$veth_c" egress protocol ip prio 1 u32 match ip protocol 17 0xff \
-			match ip sport "$2" 0xffff match ip dport "$port" 0xffff \
-			action pedit ex munge udp sport set "$NAT_PORT" pipe action csum ip and udp &&
 		C tc filter add dev "$veth_c" ingress protocol ip prio 1 u32 match ip protocol 17 0xff \
 			match ip sport "$port" 0xffff match ip dport "$NAT_PORT" 0xffff \
-			action pedit ex munge udp dport set "$2" pipe action csum ip and udp
-	else
+			action pedit ex munge udp dport set "$2" pipe action csum ip and udp &&
 		C tc filter add dev "$veth_c" egress protocol ip prio 1 u32 match ip protocol 17 0xff \
-			match ip src "$addr_c/32" match ip dport "$port" 0xffff \
-			action pedit ex munge ip src set "$NAT_ADDR" pipe action csum ip and udp &&
+			match ip sport "$2" 0xffff match ip dport "$port" 0xffff \
+			action pedit ex munge udp sport set "$NAT_PORT" pipe action csum ip and udp
+	else
 		C tc filter add dev "$veth_c" ingress protocol ip prio 1 u32 match ip protocol 17 0xff \
 			match ip dst "$NAT_ADDR/32" match ip sport "$port" 0xffff \
-			action pedit ex munge ip dst set "$addr_c" pipe action csum ip and udp
+			action pedit ex munge ip dst set "$addr_c" pipe action csum ip and udp &&
+		C tc filter add dev "$veth_c" egress protocol ip prio 1 u32 match ip protocol 17 0xff \
+			match ip src "$addr_c/32" match ip dport "$port" 0xffff \
+			action pedit ex munge ip src set "$NAT_ADDR" pipe action csum ip and udp
 	fi
 }
 nat_off() {
