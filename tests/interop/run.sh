@@ -575,11 +575,15 @@ case_transferloss() {
 }
 
 case_handshakeloss() {
-	local t0=$SECONDS n=${QUIC_INTEROP_HSLOSS:-3}
+	local t0=$SECONDS n=${QUIC_INTEROP_HSLOSS:-3} a0 a1
+	a0=$(snmp QuicAmpLimited)
 	netem "loss 30%" || { res=FAIL why="tc netem loss 30% failed"; return; }
 	conns "$1" "$2" 40 "" "$n" "" 1k.bin
 	netem ""
+	a1=$(snmp QuicAmpLimited)
 	[ "$res" = PASS ] && why="$n connections at loss 30% both ways in $((SECONDS - t0)) s"
+	# how often our end held a datagram back at the anti-amplification limit
+	why="$why (QuicAmpLimited +$((${a1:-0} - ${a0:-0})))"
 }
 
 # every packet dropped for 2 s once the download is on
