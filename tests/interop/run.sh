@@ -774,7 +774,8 @@ nat_off() {
 	return 0
 }
 rebind() {	# ROW OUT port|addr
-	local row=$1 out=$2 f bad cport n alive=0
+	local row=$1 out=$2 f bad cport n alive=0 v0 v1
+	v0="$(snmp QuicPathChallenges)/$(snmp QuicPathValidated)/$(snmp QuicPathFailed)"
 	f=$(long_f "$row")
 	# some 8 s: the NAT (found and set up in about 2 s by four commands
 	# in a TCG guest) comes in the middle, with time for the server to
@@ -809,12 +810,16 @@ rebind() {	# ROW OUT port|addr
 		return
 	fi
 	res=PASS why="the client's $3 changed by a NAT during ${f%.bin}"
+	# the module's path counters (challenges/validated/failed, all
+	# connections) around the cell, for the record
+	v1="$(snmp QuicPathChallenges)/$(snmp QuicPathValidated)/$(snmp QuicPathFailed)"
 	case "$row" in
 	server-*)
 		n=$(srv_count 1 "paths validated")
 		[ "${n:-0}" -ge 1 ] || res=FAIL why="the download completed but our server validated no new path: $(srv_end 1)"
 		why="$why; our server validated $n new path(s)" ;;
 	esac
+	why="$why (path challenges/validated/failed $v0 -> $v1)"
 }
 case_rebind-port() { rebind "$1" "$2" port; }
 case_rebind-addr() { rebind "$1" "$2" addr; }
