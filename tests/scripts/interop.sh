@@ -4,7 +4,7 @@
 # line and "INFO time" per cell.
 #
 # The whole matrix runs in CI, split between the two trixie guests so that
-# each kernel's share takes some 5 minutes in a TCG guest: every row with
+# each kernel's share takes 6-7 minutes in a TCG guest: every row with
 # the cases of CASES_6_12 on 6.12, with the others (CASES_7_3) on 7.3 and
 # any later kernel. Together they are every cell of the matrix; the cases
 # of the other kernel print no line. 'make interop' runs every cell on each
