@@ -485,7 +485,8 @@ static int quic_sock_stream_open(struct sock *sk, void *optval, int *optlen, int
 	if (len < (int)sizeof(si))
 		return -EINVAL;
 	memcpy(&si, optval, sizeof(si));
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	/* as sendmsg(): during the handshake once 0-RTT can take data */
+	if (sk->sk_state != QUIC_SS_ESTABLISHED && !quic_zrtt_open(sk))
 		return -ENOTCONN;
 	err = quic_stream_send_id(&qs->streams, si.stream_id,
 				  si.stream_flags | MSG_QUIC_STREAM_NEW, &id);

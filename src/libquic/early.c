@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "internal.h"
@@ -25,10 +26,19 @@ struct quic_replay_entry {
 	uint8_t key[QUIC_ANTI_REPLAY_KEY_MAX];
 };
 
+/* the ClientHellos seen, in memory shared with the processes this one
+ * forks (a server that serves each connection in a child, as quic-h3-server
+ * does): a ClientHello replayed to another child is caught too
+ */
+struct quic_replay_shared {
+	pthread_mutex_t lock;	/* PTHREAD_PROCESS_SHARED */
+	struct quic_replay_entry slots[QUIC_ANTI_REPLAY_SLOTS];
+};
+
 static struct {
 	pthread_mutex_t lock;
 	gnutls_anti_replay_t ar;
-	struct quic_replay_entry *slots;
+	struct quic_replay_shared *sh;
 	int err;
 } quic_replay = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -48,7 +58,8 @@ static uint32_t quic_replay_hash(const uint8_t *p, size_t len)
 static int quic_replay_add(void *ptr, time_t exp_time, const gnutls_datum_t *key,
 			   const gnutls_datum_t *data)
 {
-	struct quic_replay_entry *slots = ptr, *e, *free_e = NULL;
+	struct quic_replay_shared *sh = ptr;
+	struct quic_replay_entry *slots = sh->slots, *e, *free_e = NULL;
 	time_t now = time(NULL);
 	uint32_t h, i;
 	int ret = GNUTLS_E_DB_ERROR;
@@ -57,7 +68,7 @@ static int quic_replay_add(void *ptr, time_t exp_time, const gnutls_datum_t *key
 	if (!key->size)
 		return GNUTLS_E_DB_ERROR;
 	h = quic_replay_hash(key->data, key->size);
-	pthread_mutex_lock(&quic_replay.lock);
+	pthread_mutex_lock(&sh->lock);
 	/* open addressing over a few neighbours; expired entries are free */
 	for (i = 0; i < 8; i++) {
 		e = &slots[(h + i) % QUIC_ANTI_REPLAY_SLOTS];
@@ -83,13 +94,32 @@ static int quic_replay_add(void *ptr, time_t exp_time, const gnutls_datum_t *key
 		free_e->expires = exp_time;
 		ret = 0;
 	}
-	pthread_mutex_unlock(&quic_replay.lock);
+	pthread_mutex_unlock(&sh->lock);
 	if (ret == GNUTLS_E_DB_ENTRY_EXISTS)
 		quic_log_notice("replayed ClientHello: early data refused");
 	return ret;
 }
 
-/* the process's anti-replay context, made on first use */
+static struct quic_replay_shared *quic_replay_map(void)
+{
+	struct quic_replay_shared *sh;
+	pthread_mutexattr_t attr;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return NULL;
+	if (pthread_mutexattr_init(&attr) ||
+	    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED) ||
+	    pthread_mutex_init(&sh->lock, &attr)) {
+		munmap(sh, sizeof(*sh));
+		return NULL;
+	}
+	pthread_mutexattr_destroy(&attr);
+	return sh;
+}
+
+/* the process's anti-replay context */
 static gnutls_anti_replay_t quic_replay_get(void)
 {
 	gnutls_anti_replay_t ar;
@@ -97,13 +127,13 @@ static gnutls_anti_replay_t quic_replay_get(void)
 
 	pthread_mutex_lock(&quic_replay.lock);
 	if (!quic_replay.ar && !quic_replay.err) {
-		quic_replay.slots = calloc(QUIC_ANTI_REPLAY_SLOTS,
-					   sizeof(*quic_replay.slots));
-		ret = quic_replay.slots ? gnutls_anti_replay_init(&quic_replay.ar) :
-					  GNUTLS_E_MEMORY_ERROR;
+		quic_replay.sh = quic_replay_map();
+		ret = quic_replay.sh ? gnutls_anti_replay_init(&quic_replay.ar) :
+				       GNUTLS_E_MEMORY_ERROR;
 		if (ret) {
-			free(quic_replay.slots);
-			quic_replay.slots = NULL;
+			if (quic_replay.sh)
+				munmap(quic_replay.sh, sizeof(*quic_replay.sh));
+			quic_replay.sh = NULL;
 			quic_replay.ar = NULL;
 			quic_replay.err = ret;
 		} else {
@@ -111,12 +141,23 @@ static gnutls_anti_replay_t quic_replay_get(void)
 						      QUIC_ANTI_REPLAY_WINDOW_MS);
 			gnutls_anti_replay_set_add_function(quic_replay.ar,
 							    quic_replay_add);
-			gnutls_anti_replay_set_ptr(quic_replay.ar, quic_replay.slots);
+			gnutls_anti_replay_set_ptr(quic_replay.ar, quic_replay.sh);
 		}
 	}
 	ar = quic_replay.ar;
 	pthread_mutex_unlock(&quic_replay.lock);
 	return ar;
+}
+
+/* Made when libquic is loaded, not at the first handshake: GnuTLS refuses
+ * the early data of a ticket issued before the context existed, and a
+ * server that forks per connection would otherwise make one in each child,
+ * after the ticket of an earlier child (0-RTT was never accepted). The
+ * pages of the record are touched only when a server uses it.
+ */
+__attribute__((constructor)) static void quic_replay_init(void)
+{
+	quic_replay_get();
 }
 
 /* A server session, before the ClientHello arrives: if it was created with

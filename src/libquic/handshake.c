@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -36,7 +38,10 @@ struct quic_conn {
 	bool completed;		/* gnutls_handshake() returned 0 */
 	bool tp_received;	/* the peer's transport parameters arrived */
 	bool ticket_wait;	/* client: waiting for a NewSessionTicket */
+	bool ticket_queued;	/* ... and a peek saw it next in the socket */
+	bool ticket_behind;	/* ... and a peek saw the application's data */
 	unsigned int ticket_timeout_ms;
+	int64_t ticket_deadline;	/* CLOCK_MONOTONIC ms */
 
 	struct quic_msg *send_head;
 	struct quic_msg *send_tail;
@@ -368,6 +373,21 @@ static void quic_step_sendmsg(struct quic_conn *conn)
 	conn->step.s_sendmsg.flags = 0;
 }
 
+static int64_t quic_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* While a client waits for a session ticket after the handshake, the
+ * socket also holds the application's data (the server's streams may be
+ * sent before its ticket). The kernel returns handshake messages before
+ * anything else, so libquic peeks (MSG_PEEK): a ticket is read for real,
+ * anything else is left to the application and means no ticket is there
+ * yet.
+ */
 static void quic_step_recvmsg(struct quic_conn *conn)
 {
 	memset(&conn->msg, 0, sizeof(conn->msg));
@@ -382,7 +402,46 @@ static void quic_step_recvmsg(struct quic_conn *conn)
 	memset(&conn->step, 0, sizeof(conn->step));
 	conn->step.op = QUIC_HANDSHAKE_STEP_OP_RECVMSG;
 	conn->step.s_recvmsg.msg = &conn->msg;
-	conn->step.s_recvmsg.flags = 0;
+	conn->step.s_recvmsg.flags = conn->ticket_wait && !conn->ticket_queued ? MSG_PEEK : 0;
+}
+
+/* A peek while waiting for a ticket found @len bytes: a NewSessionTicket
+ * (a handshake message, or the event when the application switched it on)
+ * or the application's data. Returns whether the wait goes on.
+ */
+static bool quic_ticket_peeked(struct quic_conn *conn, size_t len)
+{
+	const unsigned char *p = conn->recv_buf;
+	struct cmsghdr *cmsg;
+
+	if (conn->msg.msg_flags & MSG_QUIC_NOTIFICATION) {
+		if (len > 1 && p[0] == QUIC_EVENT_NEW_SESSION_TICKET) {
+			conn->ticket_queued = true;
+			return true;
+		}
+	} else {
+		for (cmsg = CMSG_FIRSTHDR(&conn->msg); cmsg;
+		     cmsg = CMSG_NXTHDR(&conn->msg, cmsg)) {
+			if (cmsg->cmsg_level == SOL_QUIC &&
+			    cmsg->cmsg_type == QUIC_HANDSHAKE_INFO) {
+				conn->ticket_queued = true;
+				return true;
+			}
+		}
+		/* no cmsg and nothing to read: the connection is over */
+		if (!len && !conn->msg.msg_controllen && !(conn->msg.msg_flags & MSG_CTRUNC)) {
+			quic_log_notice("the connection ended before a session ticket came");
+			conn->ticket_wait = false;
+			return false;
+		}
+	}
+	if (quic_now_ms() >= conn->ticket_deadline) {
+		quic_log_notice("no session ticket received in time");
+		conn->ticket_wait = false;
+		return false;
+	}
+	conn->ticket_behind = true;
+	return true;
 }
 
 /* Choose what the caller has to do next: send queued data, receive, or
@@ -458,12 +517,16 @@ static int quic_handshake_completed(struct quic_conn *conn)
 		}
 	}
 	if (conn->is_client && conn->ticket_timeout_ms &&
-	    !(gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET))
+	    !(gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET)) {
 		conn->ticket_wait = true;
-	quic_log_debug("TLS handshake completed as %s, cipher %s%s",
+		conn->ticket_deadline = quic_now_ms() + conn->ticket_timeout_ms;
+	}
+	quic_log_debug("TLS handshake completed as %s, cipher %s%s%s",
 		       conn->is_client ? "client" : "server",
 		       gnutls_cipher_get_name(gnutls_cipher_get(session)),
-		       gnutls_session_is_resumed(session) ? ", resumed" : "");
+		       gnutls_session_is_resumed(session) ? ", resumed" : "",
+		       (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_EARLY_DATA) ?
+		       ", early data accepted" : "");
 	return 0;
 }
 
@@ -476,6 +539,7 @@ static int quic_ticket_received(struct quic_conn *conn)
 	int ret;
 
 	conn->ticket_wait = false;
+	conn->ticket_queued = false;
 	ret = gnutls_session_get_data2(conn->session, &data);
 	if (ret) {
 		quic_log_error("cannot get the session data: %s", gnutls_strerror(ret));
@@ -690,6 +754,10 @@ QUIC_EXPORT int quic_handshake_step(gnutls_session_t session,
 		if (retval == -ETIMEDOUT && conn->ticket_wait) {
 			quic_log_notice("no session ticket received in time");
 			conn->ticket_wait = false;
+		} else if (retval >= 0 && (step->s_recvmsg.flags & MSG_PEEK)) {
+			if ((size_t)retval > QUIC_RECV_BUF_SIZE)
+				return -EINVAL;
+			quic_ticket_peeked(conn, (size_t)retval);
 		} else if (retval < 0) {
 			quic_log_error("handshake recvmsg failed: %s", strerror((int)-retval));
 			return (int)retval;
@@ -699,6 +767,10 @@ QUIC_EXPORT int quic_handshake_step(gnutls_session_t session,
 		} else {
 			if ((size_t)retval > QUIC_RECV_BUF_SIZE)
 				return -EINVAL;
+			/* a read for real after a peek: never another one
+			 * that could take the application's data
+			 */
+			conn->ticket_queued = false;
 			ret = quic_handshake_received(conn, &conn->msg, (size_t)retval);
 			if (ret)
 				return ret;
@@ -727,9 +799,21 @@ static void quic_do_step(struct quic_conn *conn, struct quic_handshake_step *ste
 {
 	bool send = step->op == QUIC_HANDSHAKE_STEP_OP_SENDMSG;
 	struct pollfd pfd = { .fd = conn->sockfd, .events = send ? POLLOUT : POLLIN };
-	int timeout = conn->ticket_wait ? (int)conn->ticket_timeout_ms : -1;
+	int timeout = -1;
 	ssize_t ret;
 
+	if (conn->ticket_wait) {
+		int64_t left = conn->ticket_deadline - quic_now_ms();
+
+		timeout = left > 0 ? (int)left : 0;
+		/* the application's data is in front: the ticket may come
+		 * behind it at any time, and poll() cannot wait for that
+		 */
+		if (conn->ticket_behind && !send) {
+			conn->ticket_behind = false;
+			usleep(timeout < 10 ? (useconds_t)timeout * 1000 : 10000);
+		}
+	}
 	for (;;) {
 		if (send)
 			ret = sendmsg(conn->sockfd, step->s_sendmsg.msg,

@@ -17,7 +17,8 @@
  * Socket options: TRANSPORT_PARAM_EXT get returns a fixed blob chosen by
  * the test, set records the peer's; CRYPTO_SECRET records the secrets per
  * level and direction; ALPN, SESSION_TICKET and CONFIG are stored and
- * returned; CONNECTION_CLOSE records the error code and makes the peer's
+ * returned; recvmsg() takes MSG_PEEK (libquic peeks while it waits for a
+ * session ticket); CONNECTION_CLOSE records the error code and makes the peer's
  * next recvmsg() fail with ECONNRESET.
  */
 
@@ -240,7 +241,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	memset(&in, 0, sizeof(in));
 	in.msg_iov = &iov;
 	in.msg_iovlen = 1;
-	ret = real_recvmsg(fd, &in, flags & MSG_DONTWAIT);
+	ret = real_recvmsg(fd, &in, flags & (MSG_DONTWAIT | MSG_PEEK));
 	if (ret <= 0)
 		return ret;
 	if ((size_t)ret < sizeof(hdr)) {

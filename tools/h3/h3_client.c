@@ -58,6 +58,7 @@ struct cli {
 static FILE *report;	/* where the per-URL lines go */
 static const char *opt_session;	/* --session FILE: resume from it, save to it */
 static bool opt_zerortt;	/* --zerortt: early data allowed, FILE.tp used */
+static bool opt_ticket_wait;	/* --ticket-wait: libquic waits for the ticket */
 static gnutls_session_t tls_kept;	/* --session: for the tickets after the handshake */
 static int tls_fd;
 
@@ -65,7 +66,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s [--ca FILE | --insecure] [--sni NAME] [--v2] [--session FILE]\n"
-		"       [--zerortt] [--key-update] [--migrate ADDR] [-o FILE]... URL...\n"
+		"       [--zerortt] [--ticket-wait] [--key-update] [--migrate ADDR]\n"
+		"       [-o FILE]... URL...\n"
 		"  URL          https://HOST[:PORT]/PATH; HOST may be an IPv4 or [IPv6] literal;\n"
 		"               every URL must name the same server (one connection)\n"
 		"  --ca FILE    verify the server against the CA certificates in FILE\n"
@@ -79,6 +81,9 @@ static void usage(FILE *out)
 		"               FILE.tp; says \"session resumed\" on stderr\n"
 		"  --zerortt    with --session: allow 0-RTT with the saved session and\n"
 		"               transport parameters; says \"zerortt accepted\"\n"
+		"  --ticket-wait with --session: the handshake waits up to 3 s for the\n"
+		"               server's ticket (libquic, receive_session_ticket) instead\n"
+		"               of taking it as QUIC_EVENT_NEW_SESSION_TICKET later\n"
 		"  --key-update start a key update once response data arrived\n"
 		"  --migrate ADDR  move the connection to local address ADDR once response\n"
 		"               data arrived (QUIC_SOCKOPT_CONNECTION_MIGRATION)\n"
@@ -401,10 +406,22 @@ static int tls_new(gnutls_session_t *psession, int fd, gnutls_certificate_creden
 	if (opt_session) {
 		struct quic_event_option ev = { .type = QUIC_EVENT_NEW_SESSION_TICKET, .on = 1 };
 		static unsigned char data[16384];
+		struct quic_config cfg;
+		socklen_t len = sizeof(cfg);
 
-		/* the server's tickets come as events, also after the handshake */
-		if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev)))
+		if (opt_ticket_wait) {
+			/* libquic reads the ticket before the handshake returns
+			 * (the server's HTTP/3 streams may come first: they
+			 * stay for us)
+			 */
+			if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len) ||
+			    (cfg.receive_session_ticket = 3,
+			     setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg))))
+				h3_msg("cannot set receive_session_ticket: %s", h3_errstr(errno));
+		} else if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev))) {
+			/* the server's tickets come as events, also after the handshake */
 			h3_msg("cannot ask for session tickets: %s", h3_errstr(errno));
+		}
 		ssize_t n = file_get(opt_session, data, sizeof(data));
 
 		if (n > 0 && quic_session_set_data(session, data, (size_t)n))
@@ -437,6 +454,14 @@ static int tls_end(gnutls_session_t session, int ret, int fd, const char *peer)
 		if (opt_zerortt &&
 		    (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_EARLY_DATA))
 			h3_msg("zerortt accepted");
+		if (opt_ticket_wait) {
+			/* the ticket came within the handshake, or never */
+			if (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET)
+				h3_msg("ticket received in the handshake");
+			session_save(fd, session);
+			gnutls_deinit(session);
+			return 0;
+		}
 		/* kept for the server's NewSessionTicket, which comes as
 		 * QUIC_EVENT_NEW_SESSION_TICKET (on_ticket)
 		 */
@@ -633,6 +658,7 @@ int main(int argc, char **argv)
 		{ "v2", no_argument, NULL, '2' },
 		{ "session", required_argument, NULL, 's' },
 		{ "zerortt", no_argument, NULL, 'z' },
+		{ "ticket-wait", no_argument, NULL, 'T' },
 		{ "key-update", no_argument, NULL, 'u' },
 		{ "migrate", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
@@ -683,6 +709,9 @@ int main(int argc, char **argv)
 			break;
 		case 'z':
 			opt_zerortt = true;
+			break;
+		case 'T':
+			opt_ticket_wait = true;
 			break;
 		case 'u':
 			key_update = true;
@@ -845,7 +874,27 @@ int main(int argc, char **argv)
 		h3_close(&c.h, NGHTTP3_H3_INTERNAL_ERROR, "internal error");
 		return H3_EXIT_FAIL;
 	}
-	if (h3_bind_streams(&c.h)) {
+	/* --zerortt: streams open once libquic installed the 0-RTT secret,
+	 * or once the handshake is done (ENOTCONN until then)
+	 */
+	while ((ret = h3_bind_streams(&c.h)) && in_hs && c.h.fail_errno == ENOTCONN) {
+		if (!__atomic_load_n(&hs.done, __ATOMIC_ACQUIRE)) {
+			usleep(2000);
+			continue;
+		}
+		pthread_join(hs.tid, NULL);
+		h3_alarm(0, NULL);
+		in_hs = false;
+		c.h.no_read = false;
+		gnutls_certificate_free_credentials(cred);
+		cred = NULL;
+		if (tls_end(hs.session, hs.ret, fd, peer)) {
+			conn_reason = "TLS handshake failed";
+			status = H3_EXIT_FAIL;
+			goto out;
+		}
+	}
+	if (ret) {
 		h3_msg("%s: %s", peer, c.h.err);
 		status = H3_EXIT_FAIL;
 		goto out;

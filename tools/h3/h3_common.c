@@ -54,12 +54,18 @@ const char *h3_errstr(int err)
 
 static char h3_libquic_msg[512];
 bool h3_libquic_resumed;
+bool h3_libquic_early;
 
 static void h3_libquic_log(int level, const char *msg)
 {
 	/* libquic's debug line "TLS handshake completed as ..., resumed" */
-	if (!strncmp(msg, "TLS handshake completed", 23))
+	if (!strncmp(msg, "TLS handshake completed", 23)) {
 		h3_libquic_resumed = strstr(msg, ", resumed") != NULL;
+		h3_libquic_early = strstr(msg, ", early data accepted") != NULL;
+	}
+	/* why early data was refused, and the like: for the logs */
+	if (level == LOG_NOTICE || level == LOG_WARNING)
+		fprintf(stderr, "libquic: %s\n", msg);
 	if (level > LOG_ERR || h3_libquic_msg[0])
 		return;
 	snprintf(h3_libquic_msg, sizeof(h3_libquic_msg), "%s", msg);
@@ -422,9 +428,11 @@ int h3_bind_streams(struct h3_conn *h)
 	int rv;
 
 	if ((rv = h3_open_stream(h, true, &ctrl)) || (rv = h3_open_stream(h, true, &enc)) ||
-	    (rv = h3_open_stream(h, true, &dec)))
+	    (rv = h3_open_stream(h, true, &dec))) {
+		h->fail_errno = -rv;
 		return h3_fail(h, "cannot open the HTTP/3 control and QPACK streams: %s",
 			       h3_errstr(-rv));
+	}
 	h->ctrl_sid = ctrl;
 	rv = nghttp3_conn_bind_control_stream(h->conn, ctrl);
 	if (!rv)

@@ -41,6 +41,8 @@ void h3_libquic_reset(void);
 const char *h3_libquic_error(void);
 /* whether the last handshake resumed a TLS session (libquic's log) */
 extern bool h3_libquic_resumed;
+/* ... and took the client's early data (0-RTT) */
+extern bool h3_libquic_early;
 
 /* Kill the process with a one-line message (prog: @what timed out after
  * @seconds s (ETIMEDOUT)) if it is still running in @seconds; 0 disarms.
@@ -102,6 +104,7 @@ struct h3_conn {
 	int64_t ctrl_sid;	/* our control stream */
 	uint8_t *rbuf;
 	char err[320];		/* the fatal error, when a call returned -1 */
+	int fail_errno;		/* h3_bind_streams(): the errno of its failure */
 	uint64_t fail_code;	/* HTTP/3 error code to close with after it */
 	unsigned int key_phases;	/* QUIC_EVENT_KEY_UPDATE: new key phases received */
 	unsigned int migrations;	/* QUIC_EVENT_CONNECTION_MIGRATION: paths validated */

@@ -464,8 +464,9 @@ out:
 	 * client's new paths validated (QUIC_EVENT_KEY_UPDATE and
 	 * QUIC_EVENT_CONNECTION_MIGRATION)
 	 */
-	printf("%s end: key phases %u, paths validated %u, %s\n", peer, c.h.key_phases,
-	       c.h.migrations, h3_libquic_resumed ? "resumed" : "full handshake");
+	printf("%s end: key phases %u, paths validated %u, %s%s\n", peer, c.h.key_phases,
+	       c.h.migrations, h3_libquic_resumed ? "resumed" : "full handshake",
+	       h3_libquic_early ? ", 0-RTT accepted" : "");
 	h3_close(&c.h, status ? c.h.fail_code : NGHTTP3_H3_NO_ERROR, status ? c.h.err : NULL);
 	h3_conn_free(&c.h);	/* calls no stream_close: free what is left */
 	while (c.streams) {
@@ -545,7 +546,7 @@ int main(int argc, char **argv)
 	socklen_t sslen;
 	unsigned char ticket_key[64];
 	char addrbuf[80];
-	int s, opt, status = 0;
+	int s, opt, i, status = 0;
 
 	h3_prog = "quic-h3-server";
 	opterr = 0;
@@ -614,6 +615,23 @@ int main(int argc, char **argv)
 		       sizeof(ticket_key))) {
 		h3_msg("cannot set a session ticket key: %s", h3_errstr(errno));
 		return H3_EXIT_FAIL;
+	}
+	/* the peer's key update and new path come as events, inherited by
+	 * accepted sockets: on from the start, so that one right after the
+	 * handshake (aioquic updates its keys at once) is not missed before
+	 * h3_conn_init() turns them on. libquic's handshake cannot meet them:
+	 * the peer may update keys or move only once the handshake is done.
+	 */
+	for (i = 0; i < 2; i++) {
+		struct quic_event_option ev = {
+			.type = i ? QUIC_EVENT_CONNECTION_MIGRATION : QUIC_EVENT_KEY_UPDATE,
+			.on = 1,
+		};
+
+		if (setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev))) {
+			h3_msg("cannot turn an event on: %s", h3_errstr(errno));
+			return H3_EXIT_FAIL;
+		}
 	}
 	if (bind(s, (struct sockaddr *)&ss, sslen)) {
 		h3_msg("cannot bind %s: %s", h3_addr_str((struct sockaddr *)&ss, addrbuf,
