@@ -101,6 +101,23 @@ static void quic_path_new_dcid(struct quic_sock *qs)
 	}
 }
 
+/* a tunnel socket bound to @a (shared with others on it), not the one the
+ * connection uses: ERR_PTR(-EINVAL) for that one, or the errno of binding
+ */
+static struct quic_udp_sock *quic_path_udp_get(struct sock *sk,
+					       union quic_addr *a)
+{
+	struct quic_udp_sock *us;
+
+	us = quic_udp_sock_get(sock_net(sk), a, sk->sk_bound_dev_if,
+			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
+	if (!IS_ERR(us) && us == quic_sk(sk)->udp_sk) {
+		quic_udp_sock_put(us);
+		return ERR_PTR(-EINVAL);	/* that is where we are */
+	}
+	return us;
+}
+
 /*
  * A server's preferred address (RFC 9000 9.6): a tunnel socket is bound
  * there now (sharing one bound to the same address), so that a bad
@@ -124,14 +141,9 @@ static int quic_path_set_pref(struct sock *sk, union quic_addr *a)
 	    (test_bit(QUIC_F_TP_RECEIVED, &qs->flags) ||
 	     sk->sk_state != QUIC_SS_ESTABLISHING))
 		return -EISCONN;
-	us = quic_udp_sock_get(sock_net(sk), a, sk->sk_bound_dev_if,
-			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
+	us = quic_path_udp_get(sk, a);
 	if (IS_ERR(us))
 		return PTR_ERR(us);
-	if (us == qs->udp_sk) {
-		quic_udp_sock_put(us);
-		return -EINVAL;	/* that is where we are */
-	}
 	if (pa->pref_us)
 		quic_udp_sock_put(pa->pref_us);
 	pa->pref_us = us;
@@ -192,14 +204,9 @@ int quic_path_migrate(struct sock *sk, sockptr_t optval, unsigned int optlen)
 		return -EBUSY;
 	quic_path_work(sk);	/* a tunnel socket not released yet */
 
-	us = quic_udp_sock_get(sock_net(sk), &a, sk->sk_bound_dev_if,
-			       sk->sk_family == AF_INET6 && sk->sk_ipv6only);
+	us = quic_path_udp_get(sk, &a);
 	if (IS_ERR(us))
 		return PTR_ERR(us);
-	if (us == qs->udp_sk) {
-		quic_udp_sock_put(us);
-		return -EINVAL;	/* that is where we are */
-	}
 	qs->path.old_us = qs->udp_sk;
 	qs->path.old_laddr = qs->laddr;
 	qs->udp_sk = us;

@@ -530,6 +530,19 @@ static void *hs_run(void *arg)
 	return NULL;
 }
 
+/* the handshake thread finished: join it and check its result; the
+ * credentials it used are freed. Returns 0, or -1 (message printed).
+ */
+static int hs_finish(struct hs_thread *hs, gnutls_certificate_credentials_t *cred,
+		     int fd, const char *peer)
+{
+	pthread_join(hs->tid, NULL);
+	h3_alarm(0, NULL);
+	gnutls_certificate_free_credentials(*cred);
+	*cred = NULL;
+	return tls_end(hs->session, hs->ret, fd, peer);
+}
+
 /* Connect to the first address of @host that takes a QUIC connection;
  * returns the socket, or -1 (message printed).
  */
@@ -882,13 +895,9 @@ int main(int argc, char **argv)
 			usleep(2000);
 			continue;
 		}
-		pthread_join(hs.tid, NULL);
-		h3_alarm(0, NULL);
 		in_hs = false;
 		c.h.no_read = false;
-		gnutls_certificate_free_credentials(cred);
-		cred = NULL;
-		if (tls_end(hs.session, hs.ret, fd, peer)) {
+		if (hs_finish(&hs, &cred, fd, peer)) {
 			conn_reason = "TLS handshake failed";
 			status = H3_EXIT_FAIL;
 			goto out;
@@ -903,13 +912,9 @@ int main(int argc, char **argv)
 	last = h3_now_ms();
 	while (c.done < c.n) {
 		if (in_hs && __atomic_load_n(&hs.done, __ATOMIC_ACQUIRE)) {
-			pthread_join(hs.tid, NULL);
-			h3_alarm(0, NULL);
 			in_hs = false;
 			c.h.no_read = false;
-			gnutls_certificate_free_credentials(cred);
-			cred = NULL;
-			if (tls_end(hs.session, hs.ret, fd, peer)) {
+			if (hs_finish(&hs, &cred, fd, peer)) {
 				conn_reason = "TLS handshake failed";
 				status = H3_EXIT_FAIL;
 				break;
