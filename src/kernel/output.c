@@ -36,6 +36,8 @@ enum {
 	QUIC_REC_NEW_TOKEN,
 	QUIC_REC_NEW_CID,	/* NEW_CONNECTION_ID, id = sequence number */
 	QUIC_REC_RETIRE_CID,	/* RETIRE_CONNECTION_ID, id = sequence number */
+	QUIC_REC_DATA_BLOCKED,	/* DATA_BLOCKED, off = the limit */
+	QUIC_REC_STREAM_DATA_BLOCKED,	/* STREAM_DATA_BLOCKED, off = limit */
 };
 
 /* what a sent packet carried that must be resent when lost */
@@ -433,6 +435,12 @@ static void quic_rec_lost(struct sock *sk, int pns,
 	case QUIC_REC_PMTU:
 		quic_mib_inc(QUIC_MIB_PMTU_LOST);
 		quic_set_mss(sk, quic_pmtu_probe_done(&qs->pmtu, r->len, false));
+		break;
+	case QUIC_REC_DATA_BLOCKED:
+	case QUIC_REC_STREAM_DATA_BLOCKED:
+		quic_stream_blocked_lost(&qs->streams,
+					 r->kind == QUIC_REC_DATA_BLOCKED ?
+					 -1 : r->id, r->off);
 		break;
 	case QUIC_REC_MAX_STREAM_DATA:
 		s = quic_stream_find(&qs->streams, r->id);
@@ -1017,6 +1025,8 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 				used += n;
 				ae = true;
 				qs->streams.data_blocked_send = false;
+				quic_pkt_rec_add(pkt, QUIC_REC_DATA_BLOCKED, 0,
+						 f.blocked.limit, 0, false);
 			}
 		}
 		if (qs->streams.max_data_send) {
@@ -1081,6 +1091,10 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		else if (f.type == QUIC_FRAME_STOP_SENDING)
 			quic_pkt_rec_add(pkt, QUIC_REC_STOP_SENDING, st->id,
 					 0, 0, false);
+		else if (f.type == QUIC_FRAME_STREAM_DATA_BLOCKED)
+			quic_pkt_rec_add(pkt, QUIC_REC_STREAM_DATA_BLOCKED,
+					 st->id, f.stream_data_blocked.limit,
+					 0, false);
 	}
 	/* datagrams: after the stream frames that were due, never resent */
 	while (pns == QUIC_PNS_APP && (quic_app_ready(sk) || early) &&

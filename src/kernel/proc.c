@@ -72,13 +72,17 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	char addr[QUIC_ADDR_STR_LEN];
 	struct quic_sock *qs;
 	union quic_addr a = {};
+	u64 inflight = 0;
 	struct sock *sk;
+	u8 limited;
+	int i;
 
 	if (v == &quic_sk_list) {
-		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %-8s %-5s %-5s %-8s %-8s %-47s %-40s %-40s %-12s %s\n",
+		seq_printf(seq, "%-47s %-4s %-5s %-12s %-6s %-8s %-5s %-5s %-8s %-8s %-47s %-40s %-40s %-12s %-12s %-8s %s\n",
 			   "LOCAL_ADDRESS", "TYPE", "FAMILY", "STATE", "UID",
 			   "INODE", "MSS", "CC", "CWND", "SRTT",
-			   "REMOTE_ADDRESS", "SCID", "DCID", "SENT", "RCVD");
+			   "REMOTE_ADDRESS", "SCID", "DCID", "SENT", "RCVD",
+			   "INFLIGHT", "LIMIT");
 		return 0;
 	}
 	qs = list_entry(v, struct quic_sock, node);
@@ -108,7 +112,7 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	 */
 	if (sk->sk_state != QUIC_SS_ESTABLISHING &&
 	    sk->sk_state != QUIC_SS_ESTABLISHED) {
-		seq_puts(seq, "-     -     -        -        -                                               -                                        -                                        -            -\n");
+		seq_puts(seq, "-     -     -        -        -                                               -                                        -                                        -            -            -        -\n");
 		return 0;
 	}
 	seq_printf(seq, "%-5u %-5s %-8u %-8llu ", READ_ONCE(qs->mss),
@@ -121,9 +125,19 @@ static int quic_sks_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "%-47s ", addr);
 	quic_sks_show_cid(seq, &qs->scids);
 	quic_sks_show_cid(seq, &qs->dcids);
-	seq_printf(seq, "%-12llu %llu\n",
+	seq_printf(seq, "%-12llu %-12llu ",
 		   (unsigned long long)READ_ONCE(qs->tx_bytes),
 		   (unsigned long long)READ_ONCE(qs->rx_bytes));
+	/* bytes in flight, and which of the peer's flow control limits
+	 * (MAX_DATA: conn, MAX_STREAM_DATA: stream) held new data back
+	 */
+	for (i = 0; i < QUIC_PNS_MAX; i++)
+		inflight += READ_ONCE(qs->pns[i].bytes_in_flight);
+	limited = READ_ONCE(qs->streams.limited);
+	seq_printf(seq, "%-8llu %s\n", (unsigned long long)inflight,
+		   limited == (QUIC_LIMITED_DATA | QUIC_LIMITED_STREAM) ?
+		   "conn,stream" : limited == QUIC_LIMITED_DATA ? "conn" :
+		   limited == QUIC_LIMITED_STREAM ? "stream" : "-");
 	return 0;
 }
 

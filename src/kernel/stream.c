@@ -576,6 +576,7 @@ void quic_streams_rewind(struct quic_stream_table *t)
 	t->data_blocked_at = 0;
 	t->data_blocked_send = false;
 	t->streams_blocked_send = 0;
+	t->limited = 0;
 }
 
 /* MAX_DATA, MAX_STREAM_DATA and MAX_STREAMS_* from the peer */
@@ -589,6 +590,7 @@ void quic_stream_max_data_frame(struct quic_stream_table *t,
 		if (f->max.max <= t->send_max)
 			return;
 		t->send_max = f->max.max;
+		t->limited &= ~QUIC_LIMITED_DATA;
 		quic_streams_wake_send(t);
 		return;
 	case QUIC_FRAME_MAX_STREAMS_BIDI:
@@ -603,6 +605,7 @@ void quic_stream_max_data_frame(struct quic_stream_table *t,
 		s = quic_stream_find(t, f->max_stream_data.stream_id);
 		if (s && f->max_stream_data.max > s->send_max) {
 			s->send_max = f->max_stream_data.max;
+			t->limited &= ~QUIC_LIMITED_STREAM;
 			if (list_empty(&s->send_node))
 				list_add_tail(&s->send_node, &t->send);
 		}
@@ -841,6 +844,10 @@ struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 				list_del_init(&s->send_node);
 				if (cs->send_off == cs->send_end)
 					continue;
+				if (t->send_sum >= t->send_max)
+					t->limited |= QUIC_LIMITED_DATA;
+				if (cs->send_off >= s->send_max)
+					t->limited |= QUIC_LIMITED_STREAM;
 				/* held up by a limit: tell the peer once */
 				if (t->send_sum == t->send_max &&
 				    t->data_blocked_at != t->send_max) {
@@ -934,6 +941,34 @@ void quic_stream_on_lost(struct quic_stream_table *t, s64 id, u64 off,
 		quic_cstream_on_lost(&s->data, off, len);
 	if (fin && !s->fin_acked)
 		s->fin_sent = 0;
+	if (list_empty(&s->send_node))
+		list_add_tail(&s->send_node, &t->send);
+}
+
+/**
+ * quic_stream_blocked_lost - a DATA_BLOCKED or STREAM_DATA_BLOCKED was lost
+ * @t: table
+ * @id: the stream, or -1 for DATA_BLOCKED
+ * @limit: the limit the frame reported
+ *
+ * A new one is sent while the sender is still blocked at that limit
+ * (RFC 9000 13.3): a peer that lost its MAX_STREAM_DATA may need it.
+ */
+void quic_stream_blocked_lost(struct quic_stream_table *t, s64 id, u64 limit)
+{
+	struct quic_stream *s;
+
+	if (id < 0) {
+		if (t->data_blocked_at == limit && t->send_max == limit &&
+		    t->send_sum == limit)
+			t->data_blocked_send = true;
+		return;
+	}
+	s = quic_stream_find(t, id);
+	if (!s || s->reset || s->blocked_at != limit || s->send_max != limit ||
+	    s->data.send_off < limit || s->data.send_off == s->data.send_end)
+		return;
+	s->blocked_at = U64_MAX;	/* sent again by the next frame */
 	if (list_empty(&s->send_node))
 		list_add_tail(&s->send_node, &t->send);
 }

@@ -99,6 +99,8 @@ struct quic_stream {
  * @streams_blocked_send: STREAMS_BLOCKED frames due, bit 0 bidi, bit 1 uni
  * @data_blocked_send: a DATA_BLOCKED frame is due
  * @data_blocked_at: the limit the last DATA_BLOCKED was sent for
+ * @limited: QUIC_LIMITED_* bits: a limit of the peer held new stream data
+ *	back since the last MAX_DATA / MAX_STREAM_DATA (for /proc)
  * @window_ceiling: how far auto-tuning may grow the receive windows
  * @window_time: when @recv_max last moved
  * @rmem: account of received data
@@ -106,6 +108,9 @@ struct quic_stream {
  * @local: our transport parameters (stream windows)
  * @remote: the peer's transport parameters (its windows for our data)
  */
+#define QUIC_LIMITED_DATA	0x1	/* the connection limit, MAX_DATA */
+#define QUIC_LIMITED_STREAM	0x2	/* a stream limit, MAX_STREAM_DATA */
+
 struct quic_stream_table {
 	struct hlist_head hash[1 << QUIC_STREAM_HASH_BITS];
 	struct list_head send;
@@ -133,6 +138,7 @@ struct quic_stream_table {
 	u8 streams_blocked_send;
 	bool data_blocked_send;
 	u64 data_blocked_at;
+	u8 limited;
 	u64 window_ceiling;
 	u64 window_time;
 	struct quic_mem *rmem;
@@ -182,6 +188,7 @@ struct quic_stream *quic_stream_next_frame(struct quic_stream_table *t,
 					   size_t room, struct quic_frame *f);
 void quic_stream_on_acked(struct quic_stream_table *t, s64 id, u64 off,
 			  u64 len, bool fin);
+void quic_stream_blocked_lost(struct quic_stream_table *t, s64 id, u64 limit);
 void quic_stream_on_lost(struct quic_stream_table *t, s64 id, u64 off,
 			 u64 len, bool fin);
 void quic_stream_on_ctrl(struct quic_stream_table *t, s64 id, bool reset,

@@ -14,7 +14,12 @@
  *                          column changed
  *   proc_sks_bytes         SENT and RCVD grew by at least the 256 KiB the
  *                          client sent / the server received
+ *   proc_sks_limit         the client writes on a new stream the server
+ *                          does not read: its line shows LIMIT "stream"
+ *                          (the peer's MAX_STREAM_DATA holds it) and
+ *                          INFLIGHT 0 once everything sent is acknowledged
  */
+#include <poll.h>
 #include <sys/stat.h>
 
 #include "conn.h"
@@ -23,9 +28,9 @@
 
 struct sks {
 	char local[64], type[8], family[8], state[16], cc[8];
-	char remote[64], scid[48], dcid[48];
+	char remote[64], scid[48], dcid[48], limit[16];
 	unsigned long uid, inode, mss, cwnd, srtt;
-	unsigned long long sent, rcvd;
+	unsigned long long sent, rcvd, inflight;
 };
 
 static int hdr_ok = -1;
@@ -43,13 +48,15 @@ static int sks_find(unsigned long ino, struct sks *e)
 		hdr_ok = strstr(line, "REMOTE_ADDRESS") && strstr(line, "SCID") &&
 			 strstr(line, "DCID") && strstr(line, "SENT") &&
 			 strstr(line, "RCVD") && strstr(line, "SRTT") &&
-			 strstr(line, "CWND") && strstr(line, "MSS");
+			 strstr(line, "CWND") && strstr(line, "MSS") &&
+			 strstr(line, "INFLIGHT") && strstr(line, "LIMIT");
 	while (fgets(line, sizeof(line), f)) {
 		memset(e, 0, sizeof(*e));
-		if (sscanf(line, "%63s %7s %7s %15s %lu %lu %lu %7s %lu %lu %63s %47s %47s %llu %llu",
+		if (sscanf(line, "%63s %7s %7s %15s %lu %lu %lu %7s %lu %lu %63s %47s %47s %llu %llu %llu %15s",
 			   e->local, e->type, e->family, e->state, &e->uid,
 			   &e->inode, &e->mss, e->cc, &e->cwnd, &e->srtt,
-			   e->remote, e->scid, e->dcid, &e->sent, &e->rcvd) == 15 &&
+			   e->remote, e->scid, e->dcid, &e->sent, &e->rcvd,
+			   &e->inflight, e->limit) == 17 &&
 		    e->inode == ino) {
 			found = 0;
 			break;
@@ -64,6 +71,38 @@ static unsigned long ino_of(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) ? 0 : (unsigned long)st.st_ino;
+}
+
+/* write on stream 4, which the server does not read, until the peer's
+ * stream limit holds the data back and nothing is in flight (or 10 s)
+ */
+static void proc_limit(int fd, const unsigned char *buf)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	unsigned long long sent = 0;
+	struct sks e = { .limit = "?" };
+	int i, ok = 0;
+	ssize_t n;
+
+	for (i = 0; i < 100 && !ok; i++) {
+		do {
+			n = qt_send(fd, buf, 16384, 4, sent ? 0 : MSG_QUIC_STREAM_NEW,
+				    MSG_DONTWAIT);
+			if (n > 0)
+				sent += (unsigned long long)n;
+		} while (n > 0);
+		if (n < 0 && errno != EAGAIN) {
+			t_result(0, "proc_sks_limit", "send: %s", strerror(errno));
+			return;
+		}
+		if (!sks_find(ino_of(fd), &e) && !strcmp(e.limit, "stream") &&
+		    !e.inflight)
+			ok = 1;
+		else
+			poll(&pfd, 1, 100);
+	}
+	t_result(ok, "proc_sks_limit", "after %llu bytes on stream 4: LIMIT %s, INFLIGHT %llu",
+		 sent, e.limit, e.inflight);
 }
 
 static int client(int fd, void *arg)
@@ -125,6 +164,7 @@ static int client(int fd, void *arg)
 	t_result(e1.sent >= e0.sent + DATA && e1.rcvd > e0.rcvd,
 		 "proc_sks_bytes", "sent %llu -> %llu, received %llu -> %llu",
 		 e0.sent, e1.sent, e0.rcvd, e1.rcvd);
+	proc_limit(fd, buf);
 	qt_tell('D');
 	return 0;
 }
