@@ -156,6 +156,7 @@ void quic_route_reset(struct sock *sk);
 void quic_timer_init(struct sock *sk);
 void quic_timer_update(struct sock *sk);
 void quic_timer_stop(struct sock *sk);
+void quic_timer_hs_repeat(struct sock *sk);
 
 /* connid_conn.c */
 void quic_conn_cid_issue(struct sock *sk);

@@ -453,6 +453,11 @@ static int quic_rcv_frames(struct sock *sk, int pns, u8 pkt_type,
 			break;
 		}
 		case QUIC_FRAME_CRYPTO:
+			/* a ClientHello again: our Initial did not arrive */
+			if (pns == QUIC_PNS_INITIAL && quic_is_serv(qs) &&
+			    f.crypto.offset + f.crypto.len <=
+			    qs->cs[pns].read_off)
+				quic_timer_hs_repeat(sk);
 			err = quic_cstream_recv(&qs->cs[pns], f.crypto.offset,
 						f.crypto.data, f.crypto.len,
 						GFP_ATOMIC, errcode);

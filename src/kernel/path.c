@@ -538,10 +538,16 @@ void quic_path_timer(struct sock *sk, u64 now)
 	u32 ival = qs->config.plpmtud_probe_interval;
 
 	if (pa->validating) {
-		if (now >= pa->deadline)
+		if (now >= pa->deadline) {
 			quic_path_failed(sk);
-		else if (pa->resend && now >= pa->resend)
+		} else if (pa->resend && now >= pa->resend) {
+			/* due until sent (quic_path_put_frames() sets the
+			 * next time): the timer must not fire on a past
+			 * resend time meanwhile
+			 */
 			pa->send = true;
+			pa->resend = 0;
+		}
 	}
 	if (!ival || !test_bit(QUIC_F_PMTU_STARTED, &qs->flags))
 		return;

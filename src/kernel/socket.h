@@ -193,6 +193,10 @@ struct quic_sock {
 							 * after close()
 							 */
 	u8				probe_pns;	/* space to probe */
+	u8				hs_resends;	/* early, on a
+							 * repeated
+							 * ClientHello
+							 */
 	/* ECN (RFC 9000 13.4): counts of ECT(0), ECT(1), CE received and
 	 * the peer's last reported ones per space, and whether validation
 	 * failed (then nothing is marked)

@@ -69,6 +69,56 @@ static u64 quic_loss_deadline(struct quic_sock *qs, int *pns, bool *is_pto)
 }
 
 /*
+ * The data of the packets in flight in @pns goes again in the probe. A
+ * probe of the Initial or the Handshake space resends both (RFC 9002
+ * 6.2.4, A.9: ack-eliciting packets of every space with data in flight):
+ * a server whose ServerHello Initial and Handshake flight were both lost
+ * needs both to arrive, coalesced in one datagram, not one space per PTO
+ * in turn.
+ */
+static void quic_pto_resend(struct sock *sk, int pns)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_sent_pkt *sp;
+	int i;
+
+	for (i = 0; i < QUIC_PNS_MAX; i++) {
+		if (i != pns && (pns == QUIC_PNS_APP || i == QUIC_PNS_APP ||
+				 !quic_pns_live(qs, i)))
+			continue;
+		list_for_each_entry(sp, &qs->pns[i].sent, list)
+			quic_pkt_resend(sk, sp);
+	}
+}
+
+/* early resends of a server's first flight on a repeated ClientHello */
+#define QUIC_HS_RESENDS_MAX	4
+
+/**
+ * quic_timer_hs_repeat - a server received CRYPTO data in an Initial
+ *	packet that it had read already: the client probes, it has not
+ *	received our Initial (RFC 9002 6.2.3)
+ * @sk: connection socket, locked
+ *
+ * The unacknowledged data of our Initial and Handshake packets goes again
+ * at once, without waiting for our PTO, a few times per connection: else
+ * each of the client's probes gets an ACK alone, and with the ServerHello
+ * and the Handshake flight both lost the handshake waits for our backed
+ * off PTOs, one space each (30% loss: timeouts seen with ngtcp2).
+ */
+void quic_timer_hs_repeat(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->hs_resends >= QUIC_HS_RESENDS_MAX ||
+	    !quic_pns_live(qs, QUIC_PNS_INITIAL) ||
+	    !qs->pns[QUIC_PNS_INITIAL].ae_in_flight)
+		return;
+	qs->hs_resends++;
+	quic_pto_resend(sk, QUIC_PNS_INITIAL);
+}
+
+/*
  * RFC 9000 10.1: the connection closes silently after the smaller of both
  * sides' max_idle_timeout (0: none) without a packet from the peer, but
  * never before three probe timeouts with their backoff, so that loss
@@ -170,14 +220,11 @@ static void quic_on_timer(struct sock *sk)
 						 &res);
 			quic_on_ack_result(sk, pns, &res, now, NULL);
 		} else {
-			struct quic_sent_pkt *sp;
-
 			/* RFC 9002 6.2.4: probe; the data of the packets in
 			 * flight goes again in the probe if it fits
 			 */
 			qs->pto_count++;
-			list_for_each_entry(sp, &qs->pns[pns].sent, list)
-				quic_pkt_resend(sk, sp);
+			quic_pto_resend(sk, pns);
 			set_bit(QUIC_F_PROBE, &qs->flags);
 			qs->probe_pns = pns;
 			quic_path_on_pto(sk);

@@ -67,7 +67,6 @@ declare -A PENDING=()
 # first failure is printed as an INFO line. Remove an entry when its bug
 # is fixed.
 declare -A RETRY_ONCE=(
-	[handshakeloss]="our server sometimes does not resend its ServerHello Initial when both its Initial and Handshake flights were lost"
 	[rebind-port]="our server sometimes neither validates nor gives up the client's new path before the download ends (ngtcp2's client)"
 )
 
