@@ -820,7 +820,7 @@ nat_off() {
 	return 0
 }
 rebind() {	# ROW OUT port|addr
-	local row=$1 out=$2 f bad cport n alive=0 v0 v1
+	local row=$1 out=$2 f bad cport n alive=0 v0 v1 at_nat
 	v0="$(snmp QuicPathChallenges)/$(snmp QuicPathValidated)/$(snmp QuicPathFailed)"
 	f=$(long_f "$row")
 	# some 8 s: the NAT (found and set up in about 2 s by four commands
@@ -840,6 +840,12 @@ rebind() {	# ROW OUT port|addr
 		return
 	fi
 	kill -0 "$cli_pid" 2>/dev/null && alive=1
+	# how far our server was when the NAT came: UDP payload bytes sent
+	# and in flight (/proc/net/quic/sks)
+	case "$row" in
+	server-*) at_nat=$(S awk '$4 == "ESTABLISHED" { printf "sent %.1f MB, in flight %.1f MB", $14 / 1048576, $16 / 1048576; exit }' /proc/net/quic/sks 2>/dev/null) ;;
+	*) at_nat= ;;
+	esac
 	fetch_wait
 	case "$row" in
 	server-*) for _ in $(seq 40); do kill -0 "$srv_pid" 2>/dev/null || break; sleep 0.05; done ;;
@@ -863,7 +869,7 @@ rebind() {	# ROW OUT port|addr
 	server-*)
 		n=$(srv_count 1 "paths validated")
 		[ "${n:-0}" -ge 1 ] || res=FAIL why="the download completed but our server validated no new path: $(srv_end 1)"
-		why="$why; our server validated $n new path(s)" ;;
+		why="$why; our server validated $n new path(s); when the NAT came it had ${at_nat:-?}" ;;
 	esac
 	why="$why (path challenges/validated/failed $v0 -> $v1)"
 }
