@@ -132,12 +132,7 @@ int main(void)
 	lfd = qt_listen(AF_INET, ack_delay_setup, NULL, &sa, &sla);
 	if (lfd < 0)
 		return 1;
-	relay.rfd = socket(AF_INET, SOCK_DGRAM, 0);
-	relay.sfd = socket(AF_INET, SOCK_DGRAM, 0);
-	slr = qt_loopback(AF_INET, &sr, 0);
-	if (bind(relay.rfd, (struct sockaddr *)&sr, slr) ||
-	    connect(relay.sfd, (struct sockaddr *)&sa, sla) ||
-	    getsockname(relay.rfd, (struct sockaddr *)&sr, &slr) ||
+	if (qt_relay_socks(&relay.rfd, &relay.sfd, &sa, sla, &sr, &slr) ||
 	    pthread_create(&th, NULL, relay_run, NULL)) {
 		printf("FAIL closing_setup: relay: %s\n", strerror(errno));
 		return 1;

@@ -506,16 +506,10 @@ int main(void)
 		close(fd);
 
 	/* 6: through a relay that keeps the first datagrams, then 7: replay */
-	relay.rfd = socket(AF_INET, SOCK_DGRAM, 0);
-	relay.ffd = socket(AF_INET, SOCK_DGRAM, 0);
-	slr = qt_loopback(AF_INET, &sr, 0);
-	if (bind(relay.rfd, (struct sockaddr *)&sr, slr) ||
-	    connect(relay.ffd, (struct sockaddr *)&sa, sla)) {
+	if (qt_relay_socks(&relay.rfd, &relay.ffd, &sa, sla, &sr, &slr)) {
 		printf("FAIL zerortt_relay: %s\n", strerror(errno));
 		goto out;
 	}
-	slr = sizeof(sr);
-	getsockname(relay.rfd, (struct sockaddr *)&sr, &slr);
 	pthread_create(&rt, NULL, relay_thread, NULL);
 	fd = zconn(&sr, slr, &tp, data, dlen, payload, &hret, 0);
 	ok = fd >= 0 && !hret && answer_ok(fd, payload);

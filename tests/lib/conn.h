@@ -544,6 +544,26 @@ static inline socklen_t qt_loopback(int family, struct sockaddr_storage *ss,
 	return sizeof(struct sockaddr_in);
 }
 
+/* the two sockets of a UDP relay thread: *rfd bound to a loopback port,
+ * whose address goes to @at (where the client connects), *sfd connected
+ * to the server at @to; 0, or -1 with errno
+ */
+static inline int qt_relay_socks(int *rfd, int *sfd,
+				 const struct sockaddr_storage *to,
+				 socklen_t tolen, struct sockaddr_storage *at,
+				 socklen_t *atlen)
+{
+	*rfd = socket(AF_INET, SOCK_DGRAM, 0);
+	*sfd = socket(AF_INET, SOCK_DGRAM, 0);
+	*atlen = qt_loopback(AF_INET, at, 0);
+	if (*rfd < 0 || *sfd < 0 ||
+	    bind(*rfd, (struct sockaddr *)at, *atlen) ||
+	    connect(*sfd, (const struct sockaddr *)to, tolen))
+		return -1;
+	*atlen = sizeof(*at);
+	return getsockname(*rfd, (struct sockaddr *)at, atlen);
+}
+
 static int qt_server_side(const struct qt_pair *p, int lfd)
 {
 	int fd, ret;
