@@ -35,44 +35,23 @@ static int ack_delay_setup(int fd, void *arg)
 	return qt_set_tp(fd, &p);
 }
 
-/* the relay: rfd faces the client, sfd (connected) the server */
+/* what the relay (tests/lib/conn.h) does here */
 static struct {
-	int rfd, sfd;
-	struct sockaddr_storage cli;
-	socklen_t cli_len;
 	volatile int drop;	/* drop client -> server */
 	volatile unsigned int dropped;
-	volatile int stop;
 } relay;
 
-static void *relay_run(void *arg)
-{
-	static unsigned char buf[65536];
-	struct pollfd p[2] = { { .fd = relay.rfd, .events = POLLIN },
-			       { .fd = relay.sfd, .events = POLLIN } };
-	ssize_t n;
+static struct qt_relay rl;
 
-	(void)arg;
-	while (!relay.stop) {
-		if (poll(p, 2, 100) <= 0)
-			continue;
-		if (p[0].revents & POLLIN) {
-			relay.cli_len = sizeof(relay.cli);
-			n = recvfrom(relay.rfd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&relay.cli, &relay.cli_len);
-			if (n > 0 && relay.drop)
-				relay.dropped++;
-			else if (n > 0)
-				send(relay.sfd, buf, (size_t)n, 0);
-		}
-		if (p[1].revents & POLLIN) {
-			n = recv(relay.sfd, buf, sizeof(buf), 0);
-			if (n > 0 && relay.cli_len)
-				sendto(relay.rfd, buf, (size_t)n, 0,
-				       (struct sockaddr *)&relay.cli, relay.cli_len);
-		}
+static int relay_pass(const unsigned char *buf, size_t n, int to_server)
+{
+	(void)buf;
+	(void)n;
+	if (to_server && relay.drop) {
+		relay.dropped++;
+		return 0;
 	}
-	return NULL;
+	return 1;
 }
 
 static int server(int fd, int i)
@@ -121,7 +100,6 @@ int main(void)
 	struct sockaddr_storage sa, sr;
 	socklen_t sla, slr;
 	long kept0, rep0, rst0;
-	pthread_t th;
 	int lfd, fd, hret = -1, base, k, n;
 	pid_t pid;
 
@@ -132,8 +110,8 @@ int main(void)
 	lfd = qt_listen(AF_INET, ack_delay_setup, NULL, &sa, &sla);
 	if (lfd < 0)
 		return 1;
-	if (qt_relay_socks(&relay.rfd, &relay.sfd, &sa, sla, &sr, &slr) ||
-	    pthread_create(&th, NULL, relay_run, NULL)) {
+	rl.pass = relay_pass;
+	if (qt_relay_start(&rl, &sa, sla, &sr, &slr)) {
 		printf("FAIL closing_setup: relay: %s\n", strerror(errno));
 		return 1;
 	}
@@ -179,8 +157,8 @@ out:
 	t_result(qt_socks() <= base, "closing_released",
 		 "%d QUIC sockets 15 s after both closed, %d before", qt_socks(),
 		 base);
-	relay.stop = 1;
-	pthread_join(th, NULL);
+	rl.stop = 1;
+	pthread_join(rl.th, NULL);
 	qt_done();
 	return t_exit();
 }

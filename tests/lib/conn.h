@@ -27,6 +27,7 @@
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -562,6 +563,59 @@ static inline int qt_relay_socks(int *rfd, int *sfd,
 		return -1;
 	*atlen = sizeof(*at);
 	return getsockname(*rfd, (struct sockaddr *)at, atlen);
+}
+
+/* a UDP relay thread between a client and the server (qt_relay_start()):
+ * @pass says for each datagram, to the server or to the client, whether it
+ * goes on; set @stop and join @th to end it
+ */
+struct qt_relay {
+	int rfd, sfd;	/* rfd faces the client, sfd (connected) the server */
+	struct sockaddr_storage cli;
+	socklen_t cli_len;
+	volatile int stop;
+	int (*pass)(const unsigned char *buf, size_t n, int to_server);
+	pthread_t th;
+};
+
+static inline void *qt_relay_run(void *arg)
+{
+	static unsigned char buf[65536];
+	struct qt_relay *r = arg;
+	struct pollfd p[2] = { { .fd = r->rfd, .events = POLLIN },
+			       { .fd = r->sfd, .events = POLLIN } };
+	ssize_t n;
+
+	while (!r->stop) {
+		if (poll(p, 2, 100) <= 0)
+			continue;
+		if (p[0].revents & POLLIN) {
+			r->cli_len = sizeof(r->cli);
+			n = recvfrom(r->rfd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&r->cli, &r->cli_len);
+			if (n > 0 && r->pass(buf, (size_t)n, 1))
+				send(r->sfd, buf, (size_t)n, 0);
+		}
+		if (p[1].revents & POLLIN) {
+			n = recv(r->sfd, buf, sizeof(buf), 0);
+			if (n > 0 && r->cli_len && r->pass(buf, (size_t)n, 0))
+				sendto(r->rfd, buf, (size_t)n, 0,
+				       (struct sockaddr *)&r->cli, r->cli_len);
+		}
+	}
+	return NULL;
+}
+
+/* the relay's sockets (qt_relay_socks()) and thread; 0, or -1 with errno */
+static inline int qt_relay_start(struct qt_relay *r,
+				 const struct sockaddr_storage *to,
+				 socklen_t tolen, struct sockaddr_storage *at,
+				 socklen_t *atlen)
+{
+	if (qt_relay_socks(&r->rfd, &r->sfd, to, tolen, at, atlen))
+		return -1;
+	errno = pthread_create(&r->th, NULL, qt_relay_run, r);
+	return errno ? -1 : 0;
 }
 
 static int qt_server_side(const struct qt_pair *p, int lfd)
