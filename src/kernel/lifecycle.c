@@ -64,6 +64,7 @@ void quic_keepalive_timer(struct sock *sk, u64 now)
 	if (!test_bit(QUIC_F_PROBE, &qs->flags)) {
 		set_bit(QUIC_F_PROBE, &qs->flags);
 		qs->probe_pns = QUIC_PNS_APP;
+		qs->probes = 1;
 	}
 	quic_mib_inc(QUIC_MIB_KEEPALIVES);
 }

@@ -1125,7 +1125,8 @@ probe:
 			p[used++] = QUIC_FRAME_PING;
 			ae = true;
 		}
-		clear_bit(QUIC_F_PROBE, &qs->flags);
+		if (!qs->probes || !--qs->probes)
+			clear_bit(QUIC_F_PROBE, &qs->flags);
 	}
 	/* a path MTU probe must be acknowledged */
 	if (d->ping && pns == QUIC_PNS_APP && !ae && room - used > 1) {

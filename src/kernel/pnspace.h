@@ -29,6 +29,7 @@
 #define QUIC_K_PACKET_THRESHOLD		3	/* RFC 9002 6.1.1 */
 #define QUIC_K_GRANULARITY		1000	/* us, RFC 9002 6.1.2 */
 #define QUIC_PTO_BACKOFF_MAX		16	/* cap of the PTO exponent */
+#define QUIC_PTO_PROBES			2	/* datagrams per PTO */
 
 /**
  * struct quic_rtt - RTT estimator of a path (RFC 9002 5), shared by the

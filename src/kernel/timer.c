@@ -220,13 +220,16 @@ static void quic_on_timer(struct sock *sk)
 						 &res);
 			quic_on_ack_result(sk, pns, &res, now, NULL);
 		} else {
-			/* RFC 9002 6.2.4: probe; the data of the packets in
-			 * flight goes again in the probe if it fits
+			/* RFC 9002 6.2.4: probe, with two datagrams, so that
+			 * the loss of one does not cost another, doubled
+			 * PTO; the data of the packets in flight goes again
+			 * in them as far as it fits
 			 */
 			qs->pto_count++;
 			quic_pto_resend(sk, pns);
 			set_bit(QUIC_F_PROBE, &qs->flags);
 			qs->probe_pns = pns;
+			qs->probes = QUIC_PTO_PROBES;
 			quic_path_on_pto(sk);
 		}
 	}

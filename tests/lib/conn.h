@@ -567,7 +567,9 @@ static inline int qt_relay_socks(int *rfd, int *sfd,
 
 /* a UDP relay thread between a client and the server (qt_relay_start()):
  * @pass says for each datagram, to the server or to the client, whether it
- * goes on; set @stop and join @th to end it
+ * goes on (@ts is then the kernel's receive time of that datagram at the
+ * relay, SO_TIMESTAMPNS: free of the relay thread's own delays); set
+ * @stop and join @th to end it
  */
 struct qt_relay {
 	int rfd, sfd;	/* rfd faces the client, sfd (connected) the server */
@@ -575,8 +577,40 @@ struct qt_relay {
 	socklen_t cli_len;
 	volatile int stop;
 	int (*pass)(const unsigned char *buf, size_t n, int to_server);
+	struct timespec ts;
 	pthread_t th;
 };
+
+/* one datagram with its receive time in @r->ts */
+static inline ssize_t qt_relay_recv(struct qt_relay *r, int fd, void *buf,
+				    size_t len, struct sockaddr_storage *from,
+				    socklen_t *fromlen)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_name = from,
+			    .msg_namelen = from ? *fromlen : 0,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	n = recvmsg(fd, &m, 0);
+	if (n < 0)
+		return n;
+	if (from)
+		*fromlen = m.msg_namelen;
+	clock_gettime(CLOCK_REALTIME, &r->ts);
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS)
+			memcpy(&r->ts, CMSG_DATA(c), sizeof(r->ts));
+	return n;
+}
 
 static inline void *qt_relay_run(void *arg)
 {
@@ -591,13 +625,14 @@ static inline void *qt_relay_run(void *arg)
 			continue;
 		if (p[0].revents & POLLIN) {
 			r->cli_len = sizeof(r->cli);
-			n = recvfrom(r->rfd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&r->cli, &r->cli_len);
+			n = qt_relay_recv(r, r->rfd, buf, sizeof(buf),
+					  &r->cli, &r->cli_len);
 			if (n > 0 && r->pass(buf, (size_t)n, 1))
 				send(r->sfd, buf, (size_t)n, 0);
 		}
 		if (p[1].revents & POLLIN) {
-			n = recv(r->sfd, buf, sizeof(buf), 0);
+			n = qt_relay_recv(r, r->sfd, buf, sizeof(buf),
+					  NULL, NULL);
 			if (n > 0 && r->cli_len && r->pass(buf, (size_t)n, 0))
 				sendto(r->rfd, buf, (size_t)n, 0,
 				       (struct sockaddr *)&r->cli, r->cli_len);
@@ -612,7 +647,11 @@ static inline int qt_relay_start(struct qt_relay *r,
 				 socklen_t tolen, struct sockaddr_storage *at,
 				 socklen_t *atlen)
 {
-	if (qt_relay_socks(&r->rfd, &r->sfd, to, tolen, at, atlen))
+	int one = 1;
+
+	if (qt_relay_socks(&r->rfd, &r->sfd, to, tolen, at, atlen) ||
+	    setsockopt(r->rfd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
+	    setsockopt(r->sfd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)))
 		return -1;
 	errno = pthread_create(&r->th, NULL, qt_relay_run, r);
 	return errno ? -1 : 0;

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Two probe datagrams per PTO (RFC 9002 6.2.4). The client talks to the
+ * server through a UDP relay (a thread here); once the connection is up,
+ * the relay drops every datagram of the client for 1.5 s while the client
+ * sends 4000 bytes, noting the kernel's receive time of each: the data,
+ * then the client's probes, one burst per PTO (backed off, at least the
+ * peer's max_ack_delay apart).
+ *
+ *   ptoprobe_two_per_pto  every burst but the last (which the end of the
+ *       drop may cut) has two datagrams or more, and there were at least
+ *       two bursts (before, one datagram per PTO: at 30% loss each way,
+ *       half of the PTOs got no ACK and the next one waited twice as
+ *       long: a 128 KB upload then took over 30 s now and then)
+ *   ptoprobe_recovers     the data arrives once the drop ends, and the
+ *       server's answer comes back
+ */
+
+#include <pthread.h>
+#include "conn.h"
+
+#define DROP_MS		1500
+#define BURST_GAP_NS	10000000LL	/* datagrams closer: one burst */
+#define MAX_DROPS	64
+
+static struct {
+	volatile int drop;
+	volatile unsigned int n;
+	long long t[MAX_DROPS];		/* receive times, ns */
+} relay;
+
+static struct qt_relay rl;
+
+static int relay_pass(const unsigned char *buf, size_t n, int to_server)
+{
+	(void)buf;
+	(void)n;
+	if (!to_server || !relay.drop)
+		return 1;
+	if (relay.n < MAX_DROPS)
+		relay.t[relay.n++] = rl.ts.tv_sec * 1000000000LL + rl.ts.tv_nsec;
+	return 0;
+}
+
+static int server(int fd, int i)
+{
+	static unsigned char buf[8192];
+	size_t total = 0;
+	struct qt_rcv r;
+	ssize_t n;
+
+	(void)i;
+	n = qt_recv(fd, buf, sizeof(buf), 0, &r);
+	if (n != 4 || memcmp(buf, "ping", 4) ||
+	    qt_send(fd, "pong", 4, r.sid, 0, 0) != 4)
+		return 1;
+	do {
+		n = qt_recv(fd, buf, sizeof(buf), 0, &r);
+		if (n < 0)
+			return 1;
+		total += (size_t)n;
+	} while (!(r.sflags & MSG_QUIC_STREAM_FIN));
+	if (total != 4000)
+		return 1;
+	return qt_send(fd, "done", 4, r.sid, MSG_QUIC_STREAM_FIN, 0) != 4;
+}
+
+int main(void)
+{
+	static unsigned char data[4000];
+	unsigned int bursts = 0, size = 0, bad = 0, i;
+	struct sockaddr_storage sa, sr;
+	char sizes[256] = "";
+	unsigned char buf[64];
+	socklen_t sla, slr;
+	int lfd, fd, hret = -1, n, ok = 0;
+	ssize_t got = -1;
+	struct qt_rcv r;
+	pid_t pid;
+
+	if (qt_init())
+		return 1;
+	qt_case = "ptoprobe";
+	lfd = qt_listen(AF_INET, NULL, NULL, &sa, &sla);
+	if (lfd < 0)
+		return 1;
+	rl.pass = relay_pass;
+	if (qt_relay_start(&rl, &sa, sla, &sr, &slr)) {
+		printf("FAIL ptoprobe_setup: relay: %s\n", strerror(errno));
+		return 1;
+	}
+	pid = qt_serve(lfd, 1, server, 60);
+	if (pid < 0)
+		return 1;
+	fd = qt_connect(&sr, slr, NULL, NULL, &hret);
+	if (fd >= 0 && !hret &&
+	    qt_send(fd, "ping", 4, -1, MSG_QUIC_STREAM_NEW, 0) == 4 &&
+	    qt_recv(fd, buf, sizeof(buf), 0, &r) == 4) {
+		usleep(100000);		/* our ACK of the pong goes out */
+		relay.drop = 1;
+		ok = qt_send(fd, data, sizeof(data), r.sid,
+			     MSG_QUIC_STREAM_FIN, 0) == sizeof(data);
+		usleep(DROP_MS * 1000);
+		relay.drop = 0;
+		if (ok && qt_poll(fd, POLLIN, 20000) > 0)
+			got = qt_recv(fd, buf, sizeof(buf), 0, &r);
+	}
+	/* bursts of datagrams: the data, then one per PTO; a PTO burst is
+	 * noted when the next one starts, the last one at the end
+	 */
+	for (i = 0; i < relay.n; i++) {
+		if (i && relay.t[i] - relay.t[i - 1] < BURST_GAP_NS) {
+			size++;
+			continue;
+		}
+		if (bursts > 1) {
+			snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes),
+				 "%s%u", *sizes ? " " : "", size);
+			if (size < 2)
+				bad++;
+		}
+		bursts++;
+		size = 1;
+	}
+	if (bursts > 1)
+		snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes),
+			 "%s%u (last)", *sizes ? " " : "", size);
+	printf("INFO ptoprobe: %u client datagrams dropped in %d ms, bursts %u, datagrams per PTO: %s\n",
+	       relay.n, DROP_MS, bursts, sizes);
+	t_result(bursts >= 3 && !bad, "ptoprobe_two_per_pto",
+		 "%u bursts (the data, then one per PTO), datagrams per PTO: %s",
+		 bursts, sizes);
+	n = qt_serve_wait(pid);
+	t_result(ok && got == 4 && !memcmp(buf, "done", 4) && !n,
+		 "ptoprobe_recovers", "handshake %d, data sent %d, reply %zd, server %d",
+		 hret, ok, got, n);
+	if (fd >= 0)
+		close(fd);
+	rl.stop = 1;
+	pthread_join(rl.th, NULL);
+	qt_done();
+	return t_exit();
+}
