@@ -61,8 +61,7 @@ void quic_keepalive_timer(struct sock *sk, u64 now)
 	if (!t || now < t)
 		return;
 	qs->ka_last = now;
-	if (!test_bit(QUIC_F_PROBE, &qs->flags)) {
-		set_bit(QUIC_F_PROBE, &qs->flags);
+	if (!qs->probes) {
 		qs->probe_pns = QUIC_PNS_APP;
 		qs->probes = 1;
 	}

@@ -579,7 +579,13 @@ void quic_on_ack_result(struct sock *sk, int pns, struct quic_ack_result *res,
 	quic_cong_update_pacing(&qs->cong, &qs->rtt);
 	quic_pkts_free(sk, &res->lost, true);
 	if (res->nacked) {
-		qs->pto_count = 0;
+		/* RFC 9002 6.2.1: not at a client on acknowledgments in
+		 * Initial packets, before it knows that the server validated
+		 * its address: each of its probes gets an ACK at once, and
+		 * the probes would come every RTT, not backed off
+		 */
+		if (quic_is_serv(qs) || pns != QUIC_PNS_INITIAL)
+			qs->pto_count = 0;
 		sk->sk_write_space(sk);
 	}
 }
@@ -681,16 +687,19 @@ static bool quic_pns_due(struct sock *sk, int pns, bool allow_data, u64 now)
 
 	if (test_bit(QUIC_F_CLOSE_SEND, &qs->flags))
 		return true;
-	if (test_bit(QUIC_F_PROBE, &qs->flags) && qs->probe_pns == pns)
+	if (qs->probes && qs->probe_pns == pns)
 		return true;
 	if (quic_pnspace_ack_due(s, now))
 		return true;
+	/* the handshake's CRYPTO data goes regardless of the congestion
+	 * window (quic_build())
+	 */
+	if (pns != QUIC_PNS_APP)
+		return quic_cstream_send_pending(&qs->cs[pns]);
 	if (!allow_data)
 		return false;
 	if (quic_cstream_send_pending(&qs->cs[pns]))
 		return true;
-	if (pns != QUIC_PNS_APP)
-		return false;
 	/* 0-RTT: stream data and datagrams only */
 	if (!quic_app_ready(sk))
 		return quic_zrtt_send_ready(sk) &&
@@ -963,7 +972,16 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			}
 		}
 	}
-	if (!allow_data)
+	/* The CRYPTO data of the Initial and Handshake spaces is not held
+	 * back by the congestion window (the amplification limit still
+	 * holds): a client's 1-RTT packets can fill the window before the
+	 * server has its Finished, and the server acknowledges none of them
+	 * until it has; with the Finished declared lost, its retransmission
+	 * would wait for those acknowledgments, with no PTO armed (the
+	 * Application Data space has none before the handshake is
+	 * confirmed, RFC 9002 6.2.1). That data is a few kilobytes.
+	 */
+	if (!allow_data && pns == QUIC_PNS_APP)
 		goto probe;
 	if (pns == QUIC_PNS_APP && quic_app_ready(sk)) {
 		n = quic_path_put_frames(sk, p + used, room - used, false);
@@ -1120,13 +1138,12 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		quic_dgram_sent(sk, dg);
 	}
 probe:
-	if (test_bit(QUIC_F_PROBE, &qs->flags) && qs->probe_pns == pns) {
+	if (qs->probes && qs->probe_pns == pns) {
 		if (!ae && room - used > 1) {
 			p[used++] = QUIC_FRAME_PING;
 			ae = true;
 		}
-		if (!qs->probes || !--qs->probes)
-			clear_bit(QUIC_F_PROBE, &qs->flags);
+		qs->probes--;
 	}
 	/* a path MTU probe must be acknowledged */
 	if (d->ping && pns == QUIC_PNS_APP && !ae && room - used > 1) {
@@ -1244,7 +1261,7 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		return 0;
 	for (;;) {
 		allow_data = quic_in_flight(qs) < qs->cong.window ||
-			     test_bit(QUIC_F_PROBE, &qs->flags);
+			     qs->probes;
 		memset(&d, 0, sizeof(d));
 		d.skb = skb;
 		d.base = skb->len;

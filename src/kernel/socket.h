@@ -81,7 +81,6 @@ enum {
 	QUIC_F_CLOSE_SEND,	/* send CONNECTION_CLOSE once */
 	QUIC_F_PATH_RESPONSE,	/* a PATH_RESPONSE is due */
 	QUIC_F_RETRY_KEYS,	/* client: Initial keys to derive again */
-	QUIC_F_PROBE,		/* PTO fired: send ack-eliciting packets */
 	QUIC_F_PMTU_STARTED,	/* the packet size search began */
 	QUIC_F_KEYS_FREE,	/* discarded keys to free (process context) */
 	QUIC_F_NEW_TOKEN_SEND,	/* server: NEW_TOKEN (qs->token) to (re)send */
@@ -193,8 +192,10 @@ struct quic_sock {
 							 * after close()
 							 */
 	u8				probe_pns;	/* space to probe */
-	u8				probes;		/* probe datagrams
-							 * still due
+	u8				probes;		/* ack-eliciting
+							 * probe datagrams
+							 * still due (PTO,
+							 * keepalive)
 							 */
 	u8				hs_resends;	/* early, on a
 							 * repeated

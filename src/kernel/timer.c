@@ -227,7 +227,6 @@ static void quic_on_timer(struct sock *sk)
 			 */
 			qs->pto_count++;
 			quic_pto_resend(sk, pns);
-			set_bit(QUIC_F_PROBE, &qs->flags);
 			qs->probe_pns = pns;
 			qs->probes = QUIC_PTO_PROBES;
 			quic_path_on_pto(sk);

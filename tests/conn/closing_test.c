@@ -97,25 +97,18 @@ static int cli_setup(int fd, void *arg)
 int main(void)
 {
 	struct quic_connection_close cc = { .errcode = 0x77 };
-	struct sockaddr_storage sa, sr;
-	socklen_t sla, slr;
+	struct sockaddr_storage sr;
+	socklen_t slr;
 	long kept0, rep0, rst0;
-	int lfd, fd, hret = -1, base, k, n;
+	int fd, hret = -1, base, k, n;
 	pid_t pid;
 
 	if (qt_init())
 		return 1;
 	qt_case = "closing";
 	base = qt_socks();
-	lfd = qt_listen(AF_INET, ack_delay_setup, NULL, &sa, &sla);
-	if (lfd < 0)
-		return 1;
 	rl.pass = relay_pass;
-	if (qt_relay_start(&rl, &sa, sla, &sr, &slr)) {
-		printf("FAIL closing_setup: relay: %s\n", strerror(errno));
-		return 1;
-	}
-	pid = qt_serve(lfd, 1, server, 60);
+	pid = qt_relay_serve(&rl, ack_delay_setup, server, &sr, &slr);
 	if (pid < 0)
 		return 1;
 	kept0 = qt_snmp("QuicClosingKept");

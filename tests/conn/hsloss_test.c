@@ -30,47 +30,6 @@ static struct {
 
 static struct qt_relay rl;
 
-/* the long header packet types in a datagram (bit 0 Initial, bit 2
- * Handshake, QUIC v1), walking its coalesced packets; the type bits are
- * not header-protected
- */
-static int long_types(const unsigned char *p, size_t n)
-{
-	int types = 0;
-	size_t off = 0, i;
-	uint64_t v, len;
-
-	while (off + 7 <= n && (p[off] & 0x80)) {
-		unsigned int type = (p[off] & 0x30) >> 4;
-
-		types |= 1 << type;
-		i = off + 5;
-		if (i >= n)
-			break;
-		i += 1 + p[i];			/* DCID */
-		if (i >= n)
-			break;
-		i += 1 + p[i];			/* SCID */
-		if (type == 0) {		/* token */
-			if (i >= n)
-				break;
-			len = p[i] >> 6;
-			v = p[i] & 0x3f;
-			for (size_t k = 1; k < (1u << len) && i + k < n; k++)
-				v = (v << 8) | p[i + k];
-			i += (1u << len) + v;
-		}
-		if (i >= n)
-			break;
-		len = p[i] >> 6;		/* Length */
-		v = p[i] & 0x3f;
-		for (size_t k = 1; k < (1u << len) && i + k < n; k++)
-			v = (v << 8) | p[i + k];
-		off = i + (1u << len) + v;
-	}
-	return types;
-}
-
 /* the server's datagrams are dropped until the client's second Initial */
 static int relay_pass(const unsigned char *buf, size_t n, int to_server)
 {
@@ -84,7 +43,7 @@ static int relay_pass(const unsigned char *buf, size_t n, int to_server)
 		return 0;
 	}
 	if (!relay.full_seen && n >= 1200) {
-		relay.full_types = long_types(buf, n);
+		relay.full_types = qt_long_types(buf, n, NULL);
 		relay.full_seen = 1;
 	}
 	return 1;
@@ -105,26 +64,19 @@ static int server(int fd, int i)
 
 int main(void)
 {
-	struct sockaddr_storage sa, sr;
+	struct sockaddr_storage sr;
 	unsigned char buf[64];
 	struct qt_rcv r;
-	socklen_t sla, slr;
-	int lfd, fd, hret = -1, n;
+	socklen_t slr;
+	int fd, hret = -1, n;
 	ssize_t got = -1;
 	pid_t pid;
 
 	if (qt_init())
 		return 1;
 	qt_case = "hsloss";
-	lfd = qt_listen(AF_INET, NULL, NULL, &sa, &sla);
-	if (lfd < 0)
-		return 1;
 	rl.pass = relay_pass;
-	if (qt_relay_start(&rl, &sa, sla, &sr, &slr)) {
-		printf("FAIL hsloss_setup: relay: %s\n", strerror(errno));
-		return 1;
-	}
-	pid = qt_serve(lfd, 1, server, 60);
+	pid = qt_relay_serve(&rl, NULL, server, &sr, &slr);
 	if (pid < 0)
 		return 1;
 	fd = qt_connect(&sr, slr, NULL, NULL, &hret);

@@ -68,11 +68,11 @@ int main(void)
 {
 	static unsigned char data[4000];
 	unsigned int bursts = 0, size = 0, bad = 0, i;
-	struct sockaddr_storage sa, sr;
+	struct sockaddr_storage sr;
 	char sizes[256] = "";
 	unsigned char buf[64];
-	socklen_t sla, slr;
-	int lfd, fd, hret = -1, n, ok = 0;
+	socklen_t slr;
+	int fd, hret = -1, n, ok = 0;
 	ssize_t got = -1;
 	struct qt_rcv r;
 	pid_t pid;
@@ -80,15 +80,8 @@ int main(void)
 	if (qt_init())
 		return 1;
 	qt_case = "ptoprobe";
-	lfd = qt_listen(AF_INET, NULL, NULL, &sa, &sla);
-	if (lfd < 0)
-		return 1;
 	rl.pass = relay_pass;
-	if (qt_relay_start(&rl, &sa, sla, &sr, &slr)) {
-		printf("FAIL ptoprobe_setup: relay: %s\n", strerror(errno));
-		return 1;
-	}
-	pid = qt_serve(lfd, 1, server, 60);
+	pid = qt_relay_serve(&rl, NULL, server, &sr, &slr);
 	if (pid < 0)
 		return 1;
 	fd = qt_connect(&sr, slr, NULL, NULL, &hret);

@@ -641,6 +641,54 @@ static inline void *qt_relay_run(void *arg)
 	return NULL;
 }
 
+/* The long header packets coalesced in a QUIC v1 datagram, walked: a bit
+ * per type in the result (bit 0 Initial, 1 0-RTT, 2 Handshake, 3 Retry)
+ * and, if @len is given, the Length field of the last packet of each type
+ * in len[type] (0 for a type not seen). The type bits and the Length are
+ * not header-protected.
+ */
+static inline int qt_long_types(const unsigned char *p, size_t n,
+				uint64_t len[4])
+{
+	size_t off = 0, i, k;
+	unsigned int type;
+	uint64_t v, l;
+	int types = 0;
+
+	if (len)
+		memset(len, 0, 4 * sizeof(*len));
+	while (off + 7 <= n && (p[off] & 0x80)) {
+		type = (p[off] & 0x30) >> 4;
+		types |= 1 << type;
+		i = off + 5;
+		if (i >= n)
+			break;
+		i += 1 + p[i];			/* DCID */
+		if (i >= n)
+			break;
+		i += 1 + p[i];			/* SCID */
+		if (type == 0) {		/* token */
+			if (i >= n)
+				break;
+			l = p[i] >> 6;
+			v = p[i] & 0x3f;
+			for (k = 1; k < (1u << l) && i + k < n; k++)
+				v = (v << 8) | p[i + k];
+			i += (1u << l) + v;
+		}
+		if (i >= n)
+			break;
+		l = p[i] >> 6;			/* Length */
+		v = p[i] & 0x3f;
+		for (k = 1; k < (1u << l) && i + k < n; k++)
+			v = (v << 8) | p[i + k];
+		if (len)
+			len[type] = v;
+		off = i + (1u << l) + v;
+	}
+	return types;
+}
+
 /* the relay's sockets (qt_relay_socks()) and thread; 0, or -1 with errno */
 static inline int qt_relay_start(struct qt_relay *r,
 				 const struct sockaddr_storage *to,
@@ -858,6 +906,30 @@ static inline pid_t qt_serve(int lfd, int n, int (*fn)(int fd, int i),
 		close(fd);
 	}
 	exit(bad || t_failed ? 1 : 0);
+}
+
+/* A listener on IPv4 loopback (@setup as in qt_listen()) behind the relay
+ * @r (its pass() set by the caller), and the server of qt_serve() on it for
+ * one connection running @fn. The client connects to *@at. Returns the
+ * server's pid, or -1 after a FAIL line "<qt_case>_setup".
+ */
+static inline pid_t qt_relay_serve(struct qt_relay *r,
+				   int (*setup)(int fd, void *arg),
+				   int (*fn)(int fd, int i),
+				   struct sockaddr_storage *at, socklen_t *atlen)
+{
+	struct sockaddr_storage sa;
+	socklen_t sla;
+	int lfd = qt_listen(AF_INET, setup, NULL, &sa, &sla);
+
+	if (lfd < 0)
+		return -1;
+	if (qt_relay_start(r, &sa, sla, at, atlen)) {
+		printf("FAIL %s_setup: relay: %s\n", qt_case, strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	return qt_serve(lfd, 1, fn, 60);
 }
 
 /* Waits for the server of qt_serve(); 0 when it exited 0. */
