@@ -74,7 +74,8 @@ interop:
 	tools/vm/vm.sh interop $(KERNEL)
 
 # the deb packages in VM guests: install, DKMS build, kernel upgrade to 7.3
-# and reboot (on 6.12), removal (tests/packaging/vm-install.sh)
+# (apt in a chroot of the guest's disk; QUIC_PKG_UPGRADE=guest: in the
+# guest) and reboot (on 6.12), removal (tests/packaging/vm-install.sh)
 PKGCHECK_KERNELS ?= 6.1 6.12
 pkgcheck:
 	tools/vm/vm.sh pkgcheck "$(PKGCHECK_KERNELS)"

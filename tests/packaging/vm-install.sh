@@ -3,16 +3,20 @@
 # Package install/upgrade/remove test, run as root INSIDE a throwaway VM
 # guest (Debian bookworm or trixie) by the VM harness; never on a host.
 #
-#   vm-install.sh install DEBDIR [KERNELDEBDIR]
+#   vm-install.sh install DEBDIR
 #       boot 1 (the guest's own kernel): install quic-dkms, libquic1 and
 #       libquic-dev from DEBDIR with apt (offline: dkms, linux-headers of the
 #       running kernel, build-essential, pkg-config and libgnutls28-dev must
 #       be in the root already); DKMS builds quic.ko for the running kernel;
 #       modprobe quic; build tests/packaging/handshake.c with pkg-config and
-#       run it. With KERNELDEBDIR (linux-image-*.deb and linux-headers-*.deb
-#       of a newer kernel, plus their linux-kbuild/-common dependencies),
-#       install that kernel offline and check that DKMS built quic.ko for it
-#       without being asked. The harness then reboots the guest into it.
+#       run it.
+#   vm-install.sh kernel KERNELDEBDIR
+#       after boot 1, in the guest or (the harness's default) in a chroot
+#       of the guest's disk: install a newer kernel offline from
+#       KERNELDEBDIR (linux-image-*.deb and linux-headers-*.deb, plus their
+#       linux-kbuild/-common dependencies) and check that DKMS built quic.ko
+#       for it without being asked (the kernel's postinst hook). Prints
+#       "REBOOT-INTO VERSION"; the harness then boots the disk with it.
 #   vm-install.sh upgraded
 #       boot 2 (the newer kernel): quic.ko is there and loads, the program
 #       works; then remove quic-dkms and check that no quic.ko is left for
@@ -75,7 +79,7 @@ check_module_loads() {	# modprobe + version + the user program
 }
 
 do_install() {
-	local debdir=$1 kdir=${2:-} out
+	local debdir=$1 out
 	out=$(apt-get install -y "$debdir"/quic-dkms_*.deb "$debdir"/libquic1_*.deb \
 		"$debdir"/libquic-dev_*.deb 2>&1)
 	if [ $? = 0 ]; then pass apt-install-debs
@@ -84,19 +88,20 @@ do_install() {
 	dkms status quic | grep -q "installed" && pass dkms-status-installed ||
 		fail dkms-status-installed "$(dkms status quic 2>&1 | oneline)"
 	check_module_loads
+	summary
+}
 
-	if [ -n "$kdir" ]; then
-		local newk
-		newk=$(basename "$(ls "$kdir"/linux-image-[0-9]*.deb | head -1)" | sed -E 's/^linux-image-([^_]*)_.*/\1/')
-		newk=${newk%-unsigned}
-		out=$(apt-get install -y "$kdir"/*.deb 2>&1)
-		if [ $? = 0 ]; then pass "install-kernel-$newk"
-		else fail "install-kernel-$newk" "$(echo "$out" | tail -5 | oneline)"; summary; return; fi
-		echo "$out" | grep -iE 'dkms|quic' | sed 's/^/  dkms log: /' | head -20
-		if [ -n "$(module_for "$newk")" ]; then pass "dkms-autobuilt-for-$newk"
-		else fail "dkms-autobuilt-for-$newk" "no /lib/modules/$newk/updates/dkms/quic.ko; dkms status: $(dkms status quic 2>&1 | oneline)"; fi
-		echo "REBOOT-INTO $newk"
-	fi
+do_kernel() {
+	local kdir=$1 newk out
+	newk=$(basename "$(ls "$kdir"/linux-image-[0-9]*.deb | head -1)" | sed -E 's/^linux-image-([^_]*)_.*/\1/')
+	newk=${newk%-unsigned}
+	out=$(apt-get install -y "$kdir"/*.deb 2>&1)
+	if [ $? = 0 ]; then pass "install-kernel-$newk"
+	else fail "install-kernel-$newk" "$(echo "$out" | tail -5 | oneline)"; summary; return; fi
+	echo "$out" | grep -iE 'dkms|quic' | sed 's/^/  dkms log: /' | head -20
+	if [ -n "$(module_for "$newk")" ]; then pass "dkms-autobuilt-for-$newk"
+	else fail "dkms-autobuilt-for-$newk" "no /lib/modules/$newk/updates/dkms/quic.ko; dkms status: $(dkms status quic 2>&1 | oneline)"; fi
+	echo "REBOOT-INTO $newk"
 	summary
 }
 
@@ -114,9 +119,11 @@ do_remove() {
 }
 
 case "${1:-}" in
-install) [ -d "${2:-}" ] || { echo "usage: $0 install DEBDIR [KERNELDEBDIR]" >&2; exit 2; }
-	do_install "$2" "${3:-}" ;;
+install) [ -d "${2:-}" ] || { echo "usage: $0 install DEBDIR" >&2; exit 2; }
+	do_install "$2" ;;
+kernel) [ -d "${2:-}" ] || { echo "usage: $0 kernel KERNELDEBDIR" >&2; exit 2; }
+	do_kernel "$2" ;;
 upgraded) check_module_loads; do_remove; summary ;;
 remove) do_remove; summary ;;
-*) echo "usage: $0 install DEBDIR [KERNELDEBDIR] | upgraded | remove" >&2; exit 2 ;;
+*) echo "usage: $0 install DEBDIR | kernel KERNELDEBDIR | upgraded | remove" >&2; exit 2 ;;
 esac

@@ -8,12 +8,15 @@
 # check: the suite (tests/run.sh); demo: tools/vm/guest-demo; interop: the
 # interop matrix (tests/interop/run.sh), written to docs/interop.md; pkgcheck: the
 # deb packages installed in a guest, DKMS building the module, and on 6.12 a
-# kernel upgrade to 7.3 and a reboot into it (tests/packaging/vm-install.sh).   KERNEL = 6.1 | 6.12 | 7.3 | all
+# kernel upgrade to 7.3 and a reboot into it (tests/packaging/vm-install.sh).
+# KERNEL = 6.1 | 6.12 | 7.3 | all
 #
 # Environment: QUIC_CACHE (default build/cache), QUIC_VM_MEM (MiB, 2048),
 # QUIC_VM_CPUS (2), QUIC_VM_TIMEOUT (s, 1500), QUIC_MIRROR (default: taken
 # from the host's apt sources), QUIC_VM_ACCEL (tcg, or kvm
-# with -cpu QUIC_VM_KVM_CPU, default host).
+# with -cpu QUIC_VM_KVM_CPU, default host), QUIC_PKG_UPGRADE (chroot: the
+# kernel upgrade of pkgcheck in a chroot of the guest's disk, the default;
+# guest: in the guest).
 set -eu -o pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -248,10 +251,37 @@ tally_logs() {
 		grep -aE '^[0-9]+ passed, [0-9]+ failed')
 }
 
+# The kernel upgrade of pkgcheck between the two boots, in a chroot of the
+# guest's disk $1 (loop-mounted): vm-install.sh kernel $2 installs the
+# kernel debs with apt, whose postinst hook has DKMS build quic.ko for the
+# new kernel, natively instead of in the emulated guest (some 10 minutes
+# there). Its output goes to $3 between the markers the tally reads.
+kernel_in_chroot() {
+	local img=$1 kdir=$2 out=$3 mnt rc=0
+	log "installing the new kernel in a chroot of the guest's disk"
+	mnt=$(mktemp -d)
+	{ echo "=== QUIC-VM-BEGIN ==="
+	  unshare --mount --fork sh -c "
+		mount -o loop '$img' '$mnt' || exit 1
+		mount -t proc proc '$mnt/proc' &&
+			chroot '$mnt' /bin/sh -c 'cd /opt/quic && tests/packaging/vm-install.sh kernel $kdir'
+		rc=\$?
+		umount '$mnt/proc' 2>/dev/null
+		umount '$mnt' || rc=1
+		exit \$rc" 2>&1 || rc=1
+	  echo "=== QUIC-VM-DMESG ==="; } >"$out"
+	rmdir "$mnt"
+	sed -n '/=== QUIC-VM-BEGIN ===/,/=== QUIC-VM-DMESG ===/p' "$out" | grep -av '=== QUIC-VM-'
+	return $rc
+}
+
 # The packages in a guest: install (DKMS builds quic.ko), use, on 6.12
-# upgrade to the 7.3 kernel and reboot into it, remove.
+# upgrade to the 7.3 kernel (in a chroot of the guest's disk, or with
+# QUIC_PKG_UPGRADE=guest in the guest) and reboot into it, remove.
 pkgcheck() {
 	local k=$1 debs=() st=/opt/pkgtest kdir="" dir rc=0 newk
+	local upgrade_in=${QUIC_PKG_UPGRADE:-chroot} klog
+	case "$upgrade_in" in chroot|guest) ;; *) die "QUIC_PKG_UPGRADE must be chroot or guest, not '$upgrade_in'" ;; esac
 	# the roots leave out documentation to stay small; a user's system has
 	# it, and the test checks that man 7 quic works
 	local undoc="rm -f /etc/dpkg/dpkg.cfg.d/99mmdebstrap"
@@ -283,7 +313,9 @@ pkgcheck() {
 		done | grep -v '^linux-libc-dev ' | sort -k1,1 -k2,2V |
 			awk '{last[$1] = $3} END {for (p in last) print last[p]}' |
 			xargs -r cp -t "$ROOT$kdir/"
-		vmcmd="$undoc; tests/packaging/vm-install.sh install $st/debs $kdir"
+		vmcmd="$undoc; tests/packaging/vm-install.sh install $st/debs"
+		[ "$upgrade_in" = guest ] &&
+			vmcmd="$vmcmd; tests/packaging/vm-install.sh kernel $kdir"
 		vmcmd2="tests/packaging/vm-install.sh upgraded"
 	else
 		vmcmd="$undoc; tests/packaging/vm-install.sh install $st/debs; tests/packaging/vm-install.sh remove"
@@ -295,7 +327,12 @@ pkgcheck() {
 	run_qemu "$k" "$IMG" "$ROOT/boot/vmlinuz-$KVER" "$ROOT/boot/initrd.img-$KVER" \
 		cmd "" "$dir/serial-pkg1.log" || rc=1
 	[ -n "$kdir" ] || return $rc
-	newk=$(grep -a '^REBOOT-INTO ' "$dir/serial-pkg1.log" | tr -d '\r' | awk '{print $2}' | tail -n 1)
+	klog=$dir/serial-pkg1.log
+	if [ "$upgrade_in" = chroot ]; then
+		klog=$dir/serial-pkg-kernel.log
+		kernel_in_chroot "$IMG" "$kdir" "$klog" || rc=1
+	fi
+	newk=$(grep -a '^REBOOT-INTO ' "$klog" | tr -d '\r' | awk '{print $2}' | tail -n 1)
 	if [ -z "$newk" ]; then
 		echo "FAIL pkg_reboot: the guest did not install a kernel to reboot into"
 		return 1
@@ -335,7 +372,7 @@ main() {
 			kok=1
 			if [ "$cmd" = pkgcheck ]; then
 				pkgcheck "$k" || kok=0
-				logs="$cache/$k/serial-pkg1.log $cache/$k/serial-pkg2.log"
+				logs="$cache/$k/serial-pkg1.log $cache/$k/serial-pkg-kernel.log $cache/$k/serial-pkg2.log"
 			else
 				boot "$k" "$cmd" || kok=0
 				logs="$cache/$k/serial-$cmd.log"
