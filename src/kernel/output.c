@@ -1252,9 +1252,13 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		}
 		budget = min_t(u64, budget, allowed - qs->bytes_sent);
 	}
+	/* PTO probes go in sends of their own, not in one GSO send: a
+	 * queue that drops packets drops a GSO send whole (netem does), and
+	 * the second probe is there to survive the loss of the first
+	 */
 	batch = test_bit(QUIC_F_HS_CONFIRMED, &qs->flags) &&
 		test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags) &&
-		2 * budget <= QUIC_PKT_MAX;
+		!qs->probes && 2 * budget <= QUIC_PKT_MAX;
 	size = batch ? rounddown(QUIC_PKT_MAX, budget) : budget;
 	skb = quic_skb_alloc(size, GFP_ATOMIC);
 	if (!skb)

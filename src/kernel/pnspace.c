@@ -32,10 +32,20 @@ void quic_rtt_update(struct quic_rtt *rtt, u64 latest, u64 ack_delay)
 
 	rtt->latest = latest;
 	if (!rtt->has_sample) {
+		/* RFC 9002 5.3 takes the first sample as it is, min_rtt
+		 * too (5.2). The smoothed RTT here leaves out the time the
+		 * peer says it held the ACK, when shorter than the sample:
+		 * an ACK that came in a retransmission of the peer's first
+		 * flight (its earlier ACKs lost) reports about a second, and
+		 * taken whole that made the PTO seconds long on a path of a
+		 * millisecond, backed off under loss into minute-long stalls
+		 */
 		rtt->has_sample = true;
 		rtt->min = latest;
-		rtt->smoothed = latest;
-		rtt->rttvar = latest / 2;
+		if (ack_delay < latest)
+			adjusted = latest - ack_delay;
+		rtt->smoothed = adjusted;
+		rtt->rttvar = adjusted / 2;
 		return;
 	}
 	if (latest < rtt->min)

@@ -552,17 +552,24 @@ static void t_rtt_estimator(int arg)
 	CHECK_EQ(r.rttvar, 166500);
 	CHECK(!r.has_sample);
 	CHECK_EQ(quic_rtt_pto(&r), 333000 + 4 * 166500);
-	/* first sample: ack_delay ignored */
+	/* first sample: the smoothed RTT without the peer's ack_delay,
+	 * min_rtt the sample as it is
+	 */
 	quic_rtt_update(&r, 100000, 50000);
-	CHECK_EQ(r.smoothed, 100000);
-	CHECK_EQ(r.rttvar, 50000);
+	CHECK_EQ(r.smoothed, 50000);
+	CHECK_EQ(r.rttvar, 25000);
 	CHECK_EQ(r.min, 100000);
 	/* ack_delay subtracted: adjusted 120000 */
 	quic_rtt_update(&r, 150000, 30000);
-	CHECK_EQ(r.smoothed, (7 * 100000 + 120000) / 8);
-	CHECK_EQ(r.rttvar, (3 * 50000 + 20000) / 4);
+	CHECK_EQ(r.smoothed, (7 * 50000 + 120000) / 8);
+	CHECK_EQ(r.rttvar, (3 * 25000 + 70000) / 4);
 	CHECK_EQ(r.min, 100000);
 	CHECK_EQ(r.latest, 150000);
+	/* first sample with an ack_delay not shorter than it: taken whole */
+	quic_rtt_init(&r, 333000, 25000);
+	quic_rtt_update(&r, 100000, 100000);
+	CHECK_EQ(r.smoothed, 100000);
+	CHECK_EQ(r.rttvar, 50000);
 	/* not below min_rtt: 110000 - 30000 < 100000, so not adjusted */
 	quic_rtt_init(&r, 333000, 25000);
 	quic_rtt_update(&r, 100000, 0);
