@@ -5,20 +5,23 @@
 # checks every byte and confirms the count):
 #
 #   transfer_netem_loss5        loss 5%
-#   transfer_netem_loss30       loss 30% (a smaller transfer)
+#   transfer_netem_loss20       loss 20% (a smaller transfer)
 #   transfer_netem_reorder      delay 10ms reorder 25% 50%
 #   transfer_netem_duplicate    duplicate 5%
 #   transfer_netem_delay200     delay 200ms (RTT 400 ms)
 #
 # Each transfer has a time limit and fails if it stalls for 20 s (60 s at
-# 30% loss); sizes are chosen so the script takes well under a minute in a
-# QEMU (TCG) guest. For scale: at 30% loss both ways, TCP took 73 s and
-# more than 200 s for 256 KiB in that guest; QUIC 1-12 s for 128 KiB in
-# nearly all runs, a handshake now and then over 30 s (PTOs backed off
-# while the server's first flight is lost again and again). The 60 s
-# covers that; the silences that used to end in a timeout here were
-# module bugs (the client's Finished held back by the congestion window,
-# finloss_test; a first RTT sample of a second).
+# 20% loss); sizes are chosen so the script takes well under a minute in a
+# QEMU (TCG) guest. The heavy-loss case was 30% until session 9: there,
+# with PTOs backing off at each round trip that loses its probe or its
+# ACK (about one in three), a 128 KiB upload took 1-12 s in nearly all
+# runs but over 60 s now and then (0 of 60 runs in a 6.12 guest, then 1
+# in one CI run on 7.3), too often for a pass/fail check. The silences
+# that used to end in a timeout there were module bugs, fixed and tested
+# on their own (finloss_test: the client's Finished held back by the
+# congestion window; a first RTT sample of a second). For scale: at 30%
+# loss both ways, TCP took 73 s and more than 200 s for 256 KiB in that
+# guest.
 # INFO lines give size, time and throughput. SKIP without namespaces or
 # sch_netem. Run by tests/run.sh from tests/ as root.
 set -u
@@ -31,7 +34,7 @@ veth_s=qtr$$s
 veth_c=qtr$$c
 port=7400
 failed=0
-cases="loss5 loss30 reorder duplicate delay200"
+cases="loss5 loss20 reorder duplicate delay200"
 
 if [ ! -x "$perf" ]; then
 	echo "FAIL transfer_netem_build: tools/quic-perf/quic-perf is not built (make tests)"
@@ -113,7 +116,7 @@ run() {
 }
 
 run loss5 "loss 5%" 4M 40
-run loss30 "loss 30%" 128K 90 60
+run loss20 "loss 20%" 128K 90 60
 run reorder "delay 10ms reorder 25% 50%" 4M 40
 run duplicate "duplicate 5%" 4M 40
 run delay200 "delay 200ms" 2M 40
