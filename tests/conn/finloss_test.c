@@ -13,7 +13,7 @@
  *       the fix, its retransmission waited for the congestion window,
  *       full of 1-RTT packets the server could not acknowledge, with no
  *       PTO armed: the connection sat silent until its idle timeout; seen
- *       at 30% loss, transfer_netem_loss30)
+ *       at 30% loss in the former transfer_netem_loss30)
  *   finloss_transfer  the server completes its handshake, gets all 64 KB
  *       and its answer reaches the client within 20 s
  */
