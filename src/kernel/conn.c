@@ -596,6 +596,11 @@ void quic_conn_discard(struct sock *sk, int pns)
 	quic_pkts_free(sk, &pkts, false);
 	quic_cstream_free(&qs->cs[pns]);
 	qs->pto_count = 0;
+	/* a probe still due in the space goes nowhere now: left set, it
+	 * would exempt data from the congestion window for good
+	 */
+	if (qs->probe_pns == pns)
+		qs->probes = 0;
 	/* the keys themselves go in process context (quic_conn_work()):
 	 * an idle connection then holds the 1-RTT transforms only
 	 */
