@@ -252,7 +252,12 @@ def main():
     ap.add_argument("--out", default=".")
     ap.add_argument("urls", nargs="*")
     a = ap.parse_args()
-    logging.getLogger("quic").setLevel(logging.CRITICAL)
+    # QUIC_AIOQUIC_LOG=1: aioquic's own log (packet losses, the
+    # CONNECTION_CLOSE it sends and why) on stderr, for tracing a cell
+    if os.environ.get("QUIC_AIOQUIC_LOG"):
+        logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)d %(name)s %(message)s")
+    else:
+        logging.getLogger("quic").setLevel(logging.CRITICAL)
     cfg = QuicConfiguration(is_client=a.role == "client", alpn_protocols=H3_ALPN,
                             max_datagram_frame_size=None)
     if a.v2:

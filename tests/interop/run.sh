@@ -358,6 +358,8 @@ fetch() {
 		[ -n "$chacha" ] && cmd+=(--tls13-ciphers TLS_CHACHA20_POLY1305_SHA256)
 		[ -n "$session" ] && cmd+=(--ssl-sessions "$session" -v)
 		[ -n "$zrtt" ] && cmd+=(--tls-earlydata)
+		# QUIC_CURL_TRACE=1: curl's QUIC and TLS trace in client.log
+		[ -n "${QUIC_CURL_TRACE:-}" ] && cmd+=(-v --trace-config ids,time,all)
 		for f in "$@"; do cmd+=(-o "$out/dl/$f" "https://localhost:$port/$f"); done
 		;;
 	client-*)
@@ -960,6 +962,11 @@ t_all=$SECONDS
 # sniff.py logs them), indented under the FAIL or INFO retry line
 evidence() {
 	local f
+	# QUIC_INTEROP_KEEP=DIR: the failed cell's whole logs go there too
+	if [ -n "${QUIC_INTEROP_KEEP:-}" ]; then
+		mkdir -p "$QUIC_INTEROP_KEEP" && cp -r "$1" "$QUIC_INTEROP_KEEP/" &&
+			cp "$tmp/aioquic-server.log" "$QUIC_INTEROP_KEEP/" 2>/dev/null
+	fi
 	for f in "$1"/client.log* "$1"/server.log; do
 		[ -f "$f" ] || continue
 		echo "  | ${f##*/}:"
