@@ -33,6 +33,16 @@ static inline bool quic_is_serv(const struct quic_sock *qs)
 	return test_bit(QUIC_F_SERVER, &qs->flags);
 }
 
+/* the keys of packet number space @pns are not discarded yet */
+static inline bool quic_pns_live(const struct quic_sock *qs, int pns)
+{
+	if (pns == QUIC_PNS_INITIAL)
+		return !test_bit(QUIC_F_INITIAL_GONE, &qs->flags);
+	if (pns == QUIC_PNS_HANDSHAKE)
+		return !test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags);
+	return true;
+}
+
 /* the crypto level whose keys protect packet number space @pns */
 static inline u8 quic_level_of_pns(int pns)
 {
@@ -150,6 +160,7 @@ void quic_on_ack_result(struct sock *sk, int pns,
 			const struct quic_frame *ack);
 void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost);
 void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp);
+void quic_pto_resend(struct sock *sk, int pns);
 void quic_route_reset(struct sock *sk);
 
 /* timer.c */

@@ -467,6 +467,29 @@ void quic_pkt_resend(struct sock *sk, struct quic_sent_pkt *sp)
 			quic_rec_lost(sk, pkt->pns, &pkt->rec[i]);
 }
 
+/*
+ * The data of the packets in flight in @pns goes again in the probe. A
+ * probe of the Initial or the Handshake space resends both (RFC 9002
+ * 6.2.4, A.9: ack-eliciting packets of every space with data in flight):
+ * a server whose ServerHello Initial and Handshake flight were both lost
+ * needs both to arrive, coalesced in one datagram, not one space per PTO
+ * in turn.
+ */
+void quic_pto_resend(struct sock *sk, int pns)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_sent_pkt *sp;
+	int i;
+
+	for (i = 0; i < QUIC_PNS_MAX; i++) {
+		if (i != pns && (pns == QUIC_PNS_APP || i == QUIC_PNS_APP ||
+				 !quic_pns_live(qs, i)))
+			continue;
+		list_for_each_entry(sp, &qs->pns[i].sent, list)
+			quic_pkt_resend(sk, sp);
+	}
+}
+
 /* free packet records taken off a space; @lost: resend what they carried */
 void quic_pkts_free(struct sock *sk, struct list_head *list, bool lost)
 {
@@ -1242,6 +1265,7 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 	struct quic_dgram d;
 	struct sk_buff *skb;
 	bool batch, allow_data;
+	u8 probes;
 
 	if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags)) {
 		u64 allowed = 3 * qs->bytes_rcvd;
@@ -1266,6 +1290,7 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 	for (;;) {
 		allow_data = quic_in_flight(qs) < qs->cong.window ||
 			     qs->probes;
+		probes = qs->probes;
 		memset(&d, 0, sizeof(d));
 		d.skb = skb;
 		d.base = skb->len;
@@ -1274,6 +1299,14 @@ static int quic_send_datagram(struct sock *sk, u64 now)
 		if (!len)
 			break;
 		segs++;
+		/* the next probe of a handshake space carries the data in
+		 * flight again, not a PING alone: the first may be lost, and
+		 * a server must find the ClientHello in the first Initial it
+		 * receives (RFC 9000 17.2.2; aioquic closes the connection)
+		 */
+		if (qs->probes && qs->probes < probes &&
+		    qs->probe_pns != QUIC_PNS_APP)
+			quic_pto_resend(sk, qs->probe_pns);
 		if (!test_bit(QUIC_F_ADDR_VALIDATED, &qs->flags))
 			qs->bytes_sent += len;
 		/* RFC 9001 4.9.1: a client drops Initial keys with its

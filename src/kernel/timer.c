@@ -8,15 +8,6 @@
 #include "compat.h"
 #include "conn.h"
 
-static bool quic_pns_live(const struct quic_sock *qs, int pns)
-{
-	if (pns == QUIC_PNS_INITIAL)
-		return !test_bit(QUIC_F_INITIAL_GONE, &qs->flags);
-	if (pns == QUIC_PNS_HANDSHAKE)
-		return !test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags);
-	return true;
-}
-
 /* earliest loss time, or else earliest PTO; *pns gets its space */
 static u64 quic_loss_deadline(struct quic_sock *qs, int *pns, bool *is_pto)
 {
@@ -66,29 +57,6 @@ static u64 quic_loss_deadline(struct quic_sock *qs, int *pns, bool *is_pto)
 					     QUIC_PTO_BACKOFF_MAX));
 	}
 	return best;
-}
-
-/*
- * The data of the packets in flight in @pns goes again in the probe. A
- * probe of the Initial or the Handshake space resends both (RFC 9002
- * 6.2.4, A.9: ack-eliciting packets of every space with data in flight):
- * a server whose ServerHello Initial and Handshake flight were both lost
- * needs both to arrive, coalesced in one datagram, not one space per PTO
- * in turn.
- */
-static void quic_pto_resend(struct sock *sk, int pns)
-{
-	struct quic_sock *qs = quic_sk(sk);
-	struct quic_sent_pkt *sp;
-	int i;
-
-	for (i = 0; i < QUIC_PNS_MAX; i++) {
-		if (i != pns && (pns == QUIC_PNS_APP || i == QUIC_PNS_APP ||
-				 !quic_pns_live(qs, i)))
-			continue;
-		list_for_each_entry(sp, &qs->pns[i].sent, list)
-			quic_pkt_resend(sk, sp);
-	}
 }
 
 /* early resends of a server's first flight on a repeated ClientHello */

@@ -13,6 +13,17 @@
  *       long: a 128 KB upload then took over 30 s now and then)
  *   ptoprobe_recovers     the data arrives once the drop ends, and the
  *       server's answer comes back
+ *
+ * Before that, the handshake: the relay drops the client's first two
+ * datagrams (the ClientHello and the first probe of its first PTO) and
+ * passes the third (the second probe), then drops the client's datagrams
+ * until the server sends a Handshake packet (for at most HS_WAIT_MS).
+ *
+ *   ptoprobe_hs_second_probe  the server answered the second probe with
+ *       its handshake flight: that probe carried the ClientHello again
+ *       (before, it was a PING alone, and aioquic's server closes the
+ *       connection on a first Initial without CRYPTO data, RFC 9000
+ *       17.2.2)
  */
 
 #include <pthread.h>
@@ -21,23 +32,56 @@
 #define DROP_MS		1500
 #define BURST_GAP_NS	10000000LL	/* datagrams closer: one burst */
 #define MAX_DROPS	64
+#define HS_WAIT_MS	3000
+
+static struct qt_relay rl;
 
 static struct {
 	volatile int drop;
 	volatile unsigned int n;
 	long long t[MAX_DROPS];		/* receive times, ns */
+	/* the handshake phase: client datagrams seen, the time of the
+	 * third, a server Handshake packet seen (1) or waited for in vain
+	 * (-1), 0 while waiting
+	 */
+	unsigned int hs_n;
+	long long hs_t3;
+	volatile int hs_flight;
 } relay;
 
-static struct qt_relay rl;
+static long long relay_now(void)
+{
+	return rl.ts.tv_sec * 1000000000LL + rl.ts.tv_nsec;
+}
+
+/* the handshake phase of relay_pass(); 1: pass, 0: drop */
+static int relay_hs(const unsigned char *buf, size_t n, int to_server)
+{
+	if (!to_server) {
+		if (relay.hs_n >= 3 && (qt_long_types(buf, n, NULL) & 4))
+			relay.hs_flight = 1;
+		return 1;
+	}
+	if (++relay.hs_n < 3)
+		return 0;
+	if (relay.hs_n == 3) {
+		relay.hs_t3 = relay_now();
+		return 1;
+	}
+	if (relay_now() - relay.hs_t3 < HS_WAIT_MS * 1000000LL)
+		return 0;
+	relay.hs_flight = -1;
+	return 1;
+}
 
 static int relay_pass(const unsigned char *buf, size_t n, int to_server)
 {
-	(void)buf;
-	(void)n;
+	if (!relay.hs_flight)
+		return relay_hs(buf, n, to_server);
 	if (!to_server || !relay.drop)
 		return 1;
 	if (relay.n < MAX_DROPS)
-		relay.t[relay.n++] = rl.ts.tv_sec * 1000000000LL + rl.ts.tv_nsec;
+		relay.t[relay.n++] = relay_now();
 	return 0;
 }
 
@@ -85,6 +129,11 @@ int main(void)
 	if (pid < 0)
 		return 1;
 	fd = qt_connect(&sr, slr, NULL, NULL, &hret);
+	t_result(relay.hs_flight == 1, "ptoprobe_hs_second_probe",
+		 "%s (client datagrams in the handshake phase: %u)",
+		 relay.hs_flight == 1 ? "the server sent its flight after the second probe" :
+		 "no Handshake packet from the server within 3 s of the second probe",
+		 relay.hs_n);
 	if (fd >= 0 && !hret &&
 	    qt_send(fd, "ping", 4, -1, MSG_QUIC_STREAM_NEW, 0) == 4 &&
 	    qt_recv(fd, buf, sizeof(buf), 0, &r) == 4) {
