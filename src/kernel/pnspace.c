@@ -282,7 +282,7 @@ void quic_pnspace_ack_now(struct quic_pnspace *s)
 bool quic_pnspace_ack_due(const struct quic_pnspace *s, u64 now)
 {
 	if (!s->ae_unacked)
-		return false;
+		return s->ack_copies && s->nrecv;
 	return s->ack_immediate || now >= s->ack_deadline;
 }
 
@@ -326,6 +326,8 @@ int quic_pnspace_ack_frame(const struct quic_pnspace *s, u64 now,
  */
 void quic_pnspace_ack_sent(struct quic_pnspace *s)
 {
+	if (!s->ae_unacked && s->ack_copies)
+		s->ack_copies--;
 	s->ae_unacked = 0;
 	s->ack_deadline = 0;
 	s->ack_immediate = false;

@@ -128,6 +128,8 @@ struct quic_ack_result {
  * @ack_immediate: an ACK should be sent without delay
  * @ack_pending: packets were received since the last ACK (an ACK may be
  *	bundled with other frames; alone it is only due when @ae_unacked)
+ * @ack_copies: further copies of the owed ACK frame to send, each in a
+ *	datagram of its own (a server's Initial ACKs before it can answer)
  * @next_pn: next packet number to send
  * @largest_acked: largest packet number the peer acknowledged, or -1
  * @sent: outstanding sent packets (struct quic_sent_pkt), ascending
@@ -149,6 +151,7 @@ struct quic_pnspace {
 	u64 ack_deadline;
 	bool ack_immediate;
 	bool ack_pending;
+	u8 ack_copies;
 
 	u64 next_pn;
 	s64 largest_acked;

@@ -24,6 +24,10 @@
  *       (before, it was a PING alone, and aioquic's server closes the
  *       connection on a first Initial without CRYPTO data, RFC 9000
  *       17.2.2)
+ *   ptoprobe_hs_ack_twice     before its flight, the server sent its ACK of
+ *       that probe twice, in datagrams of their own (OpenSSL's probes are
+ *       PINGs: the client resends the ClientHello only once an ACK gets
+ *       through)
  */
 
 #include <pthread.h>
@@ -44,7 +48,7 @@ static struct {
 	 * third, a server Handshake packet seen (1) or waited for in vain
 	 * (-1), 0 while waiting
 	 */
-	unsigned int hs_n;
+	unsigned int hs_n, hs_acks;
 	long long hs_t3;
 	volatile int hs_flight;
 } relay;
@@ -58,8 +62,12 @@ static long long relay_now(void)
 static int relay_hs(const unsigned char *buf, size_t n, int to_server)
 {
 	if (!to_server) {
-		if (relay.hs_n >= 3 && (qt_long_types(buf, n, NULL) & 4))
+		int t = qt_long_types(buf, n, NULL);
+
+		if (relay.hs_n >= 3 && (t & 4))
 			relay.hs_flight = 1;
+		else if (relay.hs_n >= 3 && t == 1 && n < 200)
+			relay.hs_acks++;	/* an Initial ACK alone */
 		return 1;
 	}
 	if (++relay.hs_n < 3)
@@ -134,6 +142,9 @@ int main(void)
 		 relay.hs_flight == 1 ? "the server sent its flight after the second probe" :
 		 "no Handshake packet from the server within 3 s of the second probe",
 		 relay.hs_n);
+	t_result(relay.hs_acks >= 2, "ptoprobe_hs_ack_twice",
+		 "%u small Initial datagrams from the server before its flight",
+		 relay.hs_acks);
 	if (fd >= 0 && !hret &&
 	    qt_send(fd, "ping", 4, -1, MSG_QUIC_STREAM_NEW, 0) == 4 &&
 	    qt_recv(fd, buf, sizeof(buf), 0, &r) == 4) {

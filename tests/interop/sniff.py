@@ -24,7 +24,10 @@
 #
 # With a fifth argument LOG, one line per datagram goes there too (time,
 # c/s, UDP payload bytes, the long header types, the first packet's
-# Destination Connection ID), for tracing a cell.
+# Destination Connection ID), for tracing a cell. Where aioquic can be
+# imported, the frames of the version 1 Initial packets follow, decrypted
+# with the keys of the client's first Destination Connection ID: CRYPTO
+# offset+length, ACK ranges, PING, CONNECTION_CLOSE code.
 import os
 import signal
 import socket
@@ -75,6 +78,80 @@ def long_types(p):
         ln, j = varint(p, j)
         i = j + ln
     return types
+
+
+odcids = {}  # client port: the Destination Connection ID of its first Initial
+
+
+def initial_frames(p, side, cport):
+    """The frames of the v1 Initial packets in datagram p, as text."""
+    try:
+        from aioquic.buffer import Buffer
+        from aioquic.quic.crypto import CryptoPair
+        from aioquic.quic.packet import pull_quic_header
+    except ImportError:
+        return ""
+    out, i = [], 0
+    while i + 7 < len(p) and p[i] & 0x80:
+        if struct.unpack_from("!I", p, i + 1)[0] != V1:
+            break
+        try:
+            buf = Buffer(data=p[i:])
+            hdr = pull_quic_header(buf, host_cid_length=8)
+            end = hdr.packet_length
+            if (p[i] >> 4) & 3 != 0:
+                i += end
+                continue
+            if side == "c" and cport not in odcids:
+                odcids[cport] = hdr.destination_cid
+            if cport not in odcids:
+                break
+            pair = CryptoPair()
+            pair.setup_initial(cid=odcids[cport], is_client=side == "s", version=V1)
+            _, pl, pn = pair.decrypt_packet(p[i:i + end], buf.tell(), 0)
+        except Exception as e:  # noqa: BLE001 - a debug aid: say why and go on
+            out.append(f"[{type(e).__name__}: {e}]")
+            break
+        fr, j, pad = [], 0, 0
+        while j < len(pl):
+            t, j = varint(pl, j)
+            if t == 0:
+                pad += 1
+                continue
+            if t == 1:
+                fr.append("PING")
+            elif t in (2, 3):
+                la, j = varint(pl, j)
+                _, j = varint(pl, j)
+                n, j = varint(pl, j)
+                r, j = varint(pl, j)
+                rs = [f"{la - r}-{la}"]
+                lo = la - r
+                for _ in range(n):
+                    g, j = varint(pl, j)
+                    r, j = varint(pl, j)
+                    hi = lo - g - 2
+                    rs.append(f"{hi - r}-{hi}")
+                    lo = hi - r
+                if t == 3:
+                    for _ in range(3):
+                        _, j = varint(pl, j)
+                fr.append("ACK " + ",".join(rs))
+            elif t == 6:
+                o, j = varint(pl, j)
+                ln, j = varint(pl, j)
+                j += ln
+                fr.append(f"CRYPTO {o}+{ln}")
+            elif t in (0x1C, 0x1D):
+                c, _ = varint(pl, j)
+                fr.append(f"CLOSE {c:#x}")
+                break
+            else:
+                fr.append(f"type {t:#x}")
+                break
+        out.append(f"i#{pn}: " + " ".join(fr) + (f" pad{pad}" if pad else ""))
+        i += end
+    return " | ".join(out)
 
 
 def dump():
@@ -140,8 +217,9 @@ while True:
             dcid = payload[6:6 + payload[5]].hex()
         else:
             dcid = payload[1:9].hex()
+        fr = initial_frames(payload, side, sport if side == "c" else dport) if "i" in types else ""
         log.write(f"{time.monotonic() - t_start:8.3f} {side} {sport}>{dport} {len(payload):5d} "
-                  f"{''.join(types) or '1'} {dcid}\n")
+                  f"{''.join(types) or '1'} {dcid}{'  ' + fr if fr else ''}\n")
     if side == "s" and "r" in types:
         st["retry"] += 1
     if st["c_handshake"]:

@@ -256,6 +256,27 @@ static void t_ack_due_handshake(int arg)
 	CHECK_EQ(s.ack_deadline, 0);
 }
 
+/* a copy of the ACK (a server's Initial ACKs before its ServerHello):
+ * due after the ACK went, once, and not without a packet received
+ */
+static void t_ack_copies(int arg)
+{
+	struct quic_pnspace s;
+
+	(void)arg;
+	quic_pnspace_init(&s, 0);
+	s.ack_copies = 1;
+	CHECK(!quic_pnspace_ack_due(&s, 10));	/* nothing received */
+	CHECK_EQ(quic_pnspace_recv(&s, 0, true, 10), 0);
+	CHECK(quic_pnspace_ack_due(&s, 10));
+	quic_pnspace_ack_sent(&s);
+	CHECK_EQ(s.ack_copies, 1);
+	CHECK(quic_pnspace_ack_due(&s, 10));	/* the copy */
+	quic_pnspace_ack_sent(&s);
+	CHECK_EQ(s.ack_copies, 0);
+	CHECK(!quic_pnspace_ack_due(&s, 10));
+}
+
 static void t_ack_due_delay_and_two(int arg)
 {
 	struct quic_pnspace s;
@@ -700,6 +721,7 @@ static const struct t_case cases[] = {
 	{ "pnspace_ranges_bounded", t_ranges_bounded, 0 },
 	{ "pnspace_ack_frame_fields", t_ack_frame_fields, 0 },
 	{ "pnspace_ack_due_handshake", t_ack_due_handshake, 0 },
+	{ "pnspace_ack_copies", t_ack_copies, 0 },
 	{ "pnspace_ack_due_delay_and_two", t_ack_due_delay_and_two, 0 },
 	{ "pnspace_ack_due_reorder", t_ack_due_reorder, 0 },
 	{ "pnspace_next_pn_exhausted", t_next_pn_exhausted, 0 },
