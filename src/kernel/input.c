@@ -647,16 +647,16 @@ static int quic_rcv_packet(struct sock *sk, u8 *p, u32 len, u64 now, u8 ecn,
 	if (err)
 		return hdr.pkt_len;	/* no memory: not acknowledged */
 	quic_pnspace_recv(s, hdr.pn, ae, now);
-	/* Until a server sends its ServerHello, an ACK is all it can give a
-	 * client that probes, and the client's recovery hangs on it: a probe
-	 * may be a PING alone (OpenSSL's are), so the ClientHello goes again
-	 * only once the ACK of a later packet declares it lost. At 30% loss
-	 * each way, lost ACKs left OpenSSL's handshakes to its backed-off
-	 * PTOs past its 30 s idle timeout. Each ACK goes twice then, in
-	 * datagrams of their own.
+	/* Until its handshake is done, an ACK is often all a server can
+	 * give a client that probes, and the client's recovery hangs on it:
+	 * a probe may be a PING alone (OpenSSL's are), so a lost ClientHello
+	 * part or Finished goes again only once the ACK of a later packet
+	 * declares it lost. At 30% loss each way, lost ACKs left OpenSSL's
+	 * handshakes to its backed-off PTOs, past its 30 s idle timeout.
+	 * Each such ACK goes twice then, in datagrams of their own.
 	 */
-	if (ae && pns == QUIC_PNS_INITIAL && quic_is_serv(qs) &&
-	    !s->last_ae_sent_time)
+	if (ae && pns != QUIC_PNS_APP && quic_is_serv(qs) &&
+	    sk->sk_state == QUIC_SS_ESTABLISHING)
 		s->ack_copies = 1;
 	quic_mib_inc(QUIC_MIB_PKTS_RCVD);
 	if (hdr.type == QUIC_PKT_0RTT)

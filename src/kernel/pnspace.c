@@ -137,6 +137,7 @@ void quic_pnspace_discard(struct quic_pnspace *s, struct list_head *out)
 	s->ack_deadline = 0;
 	s->ack_immediate = false;
 	s->ack_pending = false;
+	s->ack_copies = 0;
 }
 
 /**

@@ -193,8 +193,12 @@ sniff_out=$tmp/sniff
 # is followed by the cell's datagrams (the last 300)
 dgrams=
 [ -n "${QUIC_INTEROP_SNIFFLOG:-}" ] && dgrams=$tmp/dgrams
-ip netns exec "$ns_s" python3 "$tests/interop/sniff.py" "$veth_s" "$addr_s" "$port" "$sniff_out" \
-	${dgrams:+"$dgrams"} &
+# QUIC_INTEROP_KEYLOG=1 too: curl writes its TLS secrets to a key log, with
+# which sniff.py decrypts the Handshake packets of the server-curl rows
+keylog=
+[ -n "$dgrams" ] && [ -n "${QUIC_INTEROP_KEYLOG:-}" ] && keylog=$tmp/keylog
+ip netns exec "$ns_s" env ${keylog:+SSLKEYLOGFILE="$keylog"} python3 "$tests/interop/sniff.py" \
+	"$veth_s" "$addr_s" "$port" "$sniff_out" ${dgrams:+"$dgrams"} &
 sniff_pid=$!
 for _ in $(seq 200); do [ -f "$sniff_out.ready" ] && break; sleep 0.05; done
 [ -f "$sniff_out.ready" ] || { echo "FAIL interop_setup: tests/interop/sniff.py did not start"; exit 1; }
@@ -352,7 +356,7 @@ fetch() {
 		cmd+=("${urls[@]}")
 		;;
 	server-curl)
-		cmd=(curl --http3-only --cacert "$ca" --resolve "localhost:$port:$addr_s"
+		cmd=(env ${keylog:+SSLKEYLOGFILE="$keylog"} curl --http3-only --cacert "$ca" --resolve "localhost:$port:$addr_s"
 			--silent --show-error --fail --max-time $((secs - 2)) --parallel
 			--parallel-max 50)
 		[ -n "$chacha" ] && cmd+=(--tls13-ciphers TLS_CHACHA20_POLY1305_SHA256)

@@ -27,7 +27,9 @@
 # Destination Connection ID), for tracing a cell. Where aioquic can be
 # imported, the frames of the version 1 Initial packets follow, decrypted
 # with the keys of the client's first Destination Connection ID: CRYPTO
-# offset+length, ACK ranges, PING, CONNECTION_CLOSE code.
+# offset+length, ACK ranges, PING, CONNECTION_CLOSE code; with
+# $SSLKEYLOGFILE (a key log of the peer: curl writes one), the Handshake
+# packets' too.
 import os
 import signal
 import socket
@@ -83,8 +85,45 @@ def long_types(p):
 odcids = {}  # client port: the Destination Connection ID of its first Initial
 
 
+hs_ctx = {}  # (client port, side): the CryptoContext that decrypted its Handshake packets
+
+
+def keylog_secrets(label):
+    """The secrets of LABEL in the key log named by $SSLKEYLOGFILE."""
+    try:
+        with open(os.environ["SSLKEYLOGFILE"]) as f:
+            return [bytes.fromhex(ln.split()[2]) for ln in f if ln.startswith(label + " ")]
+    except (KeyError, OSError, IndexError, ValueError):
+        return []
+
+
+def hs_decrypt(pkt, off, side, cport):
+    """Decrypt a Handshake packet with a secret of the key log (tried in
+    turn, the one that worked kept per connection and side)."""
+    from aioquic.quic.crypto import CryptoContext
+    from aioquic.tls import CipherSuite
+    key = (cport, side)
+    if key in hs_ctx:
+        return hs_ctx[key].decrypt_packet(pkt, off, 0)
+    label = "CLIENT_HANDSHAKE_TRAFFIC_SECRET" if side == "c" else "SERVER_HANDSHAKE_TRAFFIC_SECRET"
+    for sec in keylog_secrets(label):
+        suites = [CipherSuite.AES_256_GCM_SHA384] if len(sec) == 48 else \
+            [CipherSuite.AES_128_GCM_SHA256, CipherSuite.CHACHA20_POLY1305_SHA256]
+        for cs in suites:
+            ctx = CryptoContext()
+            ctx.setup(cipher_suite=cs, secret=sec, version=V1)
+            try:
+                r = ctx.decrypt_packet(pkt, off, 0)
+            except Exception:  # noqa: BLE001 - not this secret
+                continue
+            hs_ctx[key] = ctx
+            return r
+    raise ValueError("no key")
+
+
 def initial_frames(p, side, cport):
-    """The frames of the v1 Initial packets in datagram p, as text."""
+    """The frames of the v1 Initial (and, with a key log, Handshake)
+    packets in datagram p, as text."""
     try:
         from aioquic.buffer import Buffer
         from aioquic.quic.crypto import CryptoPair
@@ -95,20 +134,23 @@ def initial_frames(p, side, cport):
     while i + 7 < len(p) and p[i] & 0x80:
         if struct.unpack_from("!I", p, i + 1)[0] != V1:
             break
+        ptype = (p[i] >> 4) & 3
         try:
             buf = Buffer(data=p[i:])
             hdr = pull_quic_header(buf, host_cid_length=8)
             end = hdr.packet_length
-            if (p[i] >> 4) & 3 != 0:
+            if ptype == 0 and side == "c" and cport not in odcids:
+                odcids[cport] = hdr.destination_cid
+            if ptype == 2:
+                r = hs_decrypt(p[i:i + end], buf.tell(), side, cport)
+                pl, pn = r[1], r[2]
+            elif ptype != 0 or cport not in odcids:
                 i += end
                 continue
-            if side == "c" and cport not in odcids:
-                odcids[cport] = hdr.destination_cid
-            if cport not in odcids:
-                break
-            pair = CryptoPair()
-            pair.setup_initial(cid=odcids[cport], is_client=side == "s", version=V1)
-            _, pl, pn = pair.decrypt_packet(p[i:i + end], buf.tell(), 0)
+            else:
+                pair = CryptoPair()
+                pair.setup_initial(cid=odcids[cport], is_client=side == "s", version=V1)
+                _, pl, pn = pair.decrypt_packet(p[i:i + end], buf.tell(), 0)
         except Exception as e:  # noqa: BLE001 - a debug aid: say why and go on
             out.append(f"[{type(e).__name__}: {e}]")
             break
@@ -149,7 +191,7 @@ def initial_frames(p, side, cport):
             else:
                 fr.append(f"type {t:#x}")
                 break
-        out.append(f"i#{pn}: " + " ".join(fr) + (f" pad{pad}" if pad else ""))
+        out.append(f"{'ih'[ptype // 2]}#{pn}: " + " ".join(fr) + (f" pad{pad}" if pad else ""))
         i += end
     return " | ".join(out)
 
@@ -217,7 +259,7 @@ while True:
             dcid = payload[6:6 + payload[5]].hex()
         else:
             dcid = payload[1:9].hex()
-        fr = initial_frames(payload, side, sport if side == "c" else dport) if "i" in types else ""
+        fr = initial_frames(payload, side, sport if side == "c" else dport) if "i" in types or "h" in types else ""
         log.write(f"{time.monotonic() - t_start:8.3f} {side} {sport}>{dport} {len(payload):5d} "
                   f"{''.join(types) or '1'} {dcid}{'  ' + fr if fr else ''}\n")
     if side == "s" and "r" in types:
