@@ -975,8 +975,14 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		ae = true;
 		goto done;
 	}
+	/* every Initial and Handshake packet carries an ACK frame once a
+	 * packet of the space came in: our probes then tell a peer that
+	 * probes with PINGs which of its packets were lost, where our ACK
+	 * alone of its probe was lost too
+	 */
 	if (!early && s->nrecv &&
-	    (s->ack_pending || s->ae_unacked || s->ack_copies)) {
+	    (s->ack_pending || s->ae_unacked || s->ack_copies ||
+	     pns != QUIC_PNS_APP)) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
 			const u64 *c = qs->ecn_recvd[pns];
