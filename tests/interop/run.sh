@@ -147,6 +147,12 @@ done
 # addresses and ports (tc pedit) and computes them again (tc csum)
 ip netns exec "$ns_s" ethtool -K "$veth_s" tx off >/dev/null 2>&1
 ip netns exec "$ns_c" ethtool -K "$veth_c" tx off >/dev/null 2>&1
+# the client's other addresses (10.77.0.3: connectionmigration, 10.77.0.4:
+# NAT_ADDR of rebind-addr) get no ARP either (netns_neigh)
+for a in 10.77.0.3 10.77.0.4; do
+	netns_neigh "$ns_s" "$veth_s" "$a" "$ns_c" "$veth_c" ||
+		{ echo "FAIL interop_setup: neighbor entry for $a"; exit 1; }
+done
 # (background processes are started with "ip netns exec" itself, not these
 # functions: $! of a backgrounded function is a subshell, not the process)
 S() { ip netns exec "$ns_s" "$@"; }

@@ -97,28 +97,129 @@ def keylog_secrets(label):
         return []
 
 
-def hs_decrypt(pkt, off, side, cport):
-    """Decrypt a Handshake packet with a secret of the key log (tried in
-    turn, the one that worked kept per connection and side)."""
+largest_pn = {}  # (client port, side, kind): the largest packet number seen
+
+
+def key_decrypt(pkt, off, side, cport, kind):
+    """Decrypt a Handshake (kind "h") or 1-RTT ("1") packet with a secret
+    of the key log (tried in turn, the one that worked kept per
+    connection, side and kind)."""
     from aioquic.quic.crypto import CryptoContext
     from aioquic.tls import CipherSuite
-    key = (cport, side)
+    key = (cport, side, kind)
+    exp = largest_pn.get(key, -1) + 1
     if key in hs_ctx:
-        return hs_ctx[key].decrypt_packet(pkt, off, 0)
-    label = "CLIENT_HANDSHAKE_TRAFFIC_SECRET" if side == "c" else "SERVER_HANDSHAKE_TRAFFIC_SECRET"
-    for sec in keylog_secrets(label):
-        suites = [CipherSuite.AES_256_GCM_SHA384] if len(sec) == 48 else \
-            [CipherSuite.AES_128_GCM_SHA256, CipherSuite.CHACHA20_POLY1305_SHA256]
-        for cs in suites:
-            ctx = CryptoContext()
-            ctx.setup(cipher_suite=cs, secret=sec, version=V1)
-            try:
-                r = ctx.decrypt_packet(pkt, off, 0)
-            except Exception:  # noqa: BLE001 - not this secret
-                continue
-            hs_ctx[key] = ctx
-            return r
-    raise ValueError("no key")
+        r = hs_ctx[key].decrypt_packet(pkt, off, exp)
+    else:
+        who = "CLIENT" if side == "c" else "SERVER"
+        label = f"{who}_HANDSHAKE_TRAFFIC_SECRET" if kind == "h" else f"{who}_TRAFFIC_SECRET_0"
+        r = None
+        for sec in keylog_secrets(label):
+            suites = [CipherSuite.AES_256_GCM_SHA384] if len(sec) == 48 else \
+                [CipherSuite.AES_128_GCM_SHA256, CipherSuite.CHACHA20_POLY1305_SHA256]
+            for cs in suites:
+                ctx = CryptoContext()
+                ctx.setup(cipher_suite=cs, secret=sec, version=V1)
+                try:
+                    r = ctx.decrypt_packet(pkt, off, exp)
+                except Exception:  # noqa: BLE001 - not this secret
+                    continue
+                hs_ctx[key] = ctx
+                break
+            if r:
+                break
+        if not r:
+            raise ValueError("no key")
+    largest_pn[key] = max(largest_pn.get(key, -1), r[2])
+    return r
+
+
+def frames_text(pl):
+    """The frames of a decrypted payload, as text."""
+    fr, j, pad = [], 0, 0
+    while j < len(pl):
+        t, j = varint(pl, j)
+        if t == 0:
+            pad += 1
+            continue
+        if t in (1, 0x1E):
+            fr.append("PING" if t == 1 else "HANDSHAKE_DONE")
+        elif t in (2, 3):
+            la, j = varint(pl, j)
+            _, j = varint(pl, j)
+            n, j = varint(pl, j)
+            r, j = varint(pl, j)
+            rs = [f"{la - r}-{la}"]
+            lo = la - r
+            for _ in range(n):
+                g, j = varint(pl, j)
+                r, j = varint(pl, j)
+                hi = lo - g - 2
+                rs.append(f"{hi - r}-{hi}")
+                lo = hi - r
+            if t == 3:
+                for _ in range(3):
+                    _, j = varint(pl, j)
+            fr.append("ACK " + ",".join(rs))
+        elif t == 6:
+            o, j = varint(pl, j)
+            ln, j = varint(pl, j)
+            j += ln
+            fr.append(f"CRYPTO {o}+{ln}")
+        elif 8 <= t <= 0xF:
+            sid, j = varint(pl, j)
+            o = 0
+            if t & 4:
+                o, j = varint(pl, j)
+            if t & 2:
+                ln, j = varint(pl, j)
+            else:
+                ln = len(pl) - j
+            j += ln
+            fr.append(f"STREAM {sid} {o}+{ln}{' FIN' if t & 1 else ''}")
+        elif t in (4, 5):
+            sid, j = varint(pl, j)
+            c, j = varint(pl, j)
+            if t == 4:
+                _, j = varint(pl, j)
+            fr.append(f"{'RESET_STREAM' if t == 4 else 'STOP_SENDING'} {sid} {c:#x}")
+        elif t in (0x10, 0x12, 0x13, 0x14, 0x16, 0x17):
+            v, j = varint(pl, j)
+            fr.append(f"type{t:#x} {v}")
+        elif t in (0x11, 0x15):
+            sid, j = varint(pl, j)
+            v, j = varint(pl, j)
+            fr.append(f"{'MAX_STREAM_DATA' if t == 0x11 else 'STREAM_DATA_BLOCKED'} {sid} {v}")
+        elif t == 0x18:
+            _, j = varint(pl, j)
+            _, j = varint(pl, j)
+            j += 1 + pl[j] + 16
+            fr.append("NCID")
+        elif t == 0x19:
+            _, j = varint(pl, j)
+            fr.append("RCID")
+        elif t == 7:
+            ln, j = varint(pl, j)
+            j += ln
+            fr.append("NEW_TOKEN")
+        elif t in (0x1C, 0x1D):
+            c, _ = varint(pl, j)
+            fr.append(f"CLOSE {c:#x}")
+            break
+        else:
+            fr.append(f"type {t:#x}")
+            break
+    return " ".join(fr) + (f" pad{pad}" if pad else "")
+
+
+def short_frames(p, side, cport):
+    """The frames of a 1-RTT packet (key log needed); our connection IDs
+    are 8 bytes, the peer's are taken as empty (curl's)."""
+    try:
+        r = key_decrypt(p, 1 + (8 if side == "c" else 0), side, cport, "1")
+    except Exception as e:  # noqa: BLE001 - a debug aid
+        return f"[{type(e).__name__}: {e}]" if "SSLKEYLOGFILE" in os.environ else ""
+    return f"1#{r[2]}: " + frames_text(r[1])
 
 
 def initial_frames(p, side, cport):
@@ -142,7 +243,7 @@ def initial_frames(p, side, cport):
             if ptype == 0 and side == "c" and cport not in odcids:
                 odcids[cport] = hdr.destination_cid
             if ptype == 2:
-                r = hs_decrypt(p[i:i + end], buf.tell(), side, cport)
+                r = key_decrypt(p[i:i + end], buf.tell(), side, cport, "h")
                 pl, pn = r[1], r[2]
             elif ptype != 0 or cport not in odcids:
                 i += end
@@ -154,44 +255,7 @@ def initial_frames(p, side, cport):
         except Exception as e:  # noqa: BLE001 - a debug aid: say why and go on
             out.append(f"[{type(e).__name__}: {e}]")
             break
-        fr, j, pad = [], 0, 0
-        while j < len(pl):
-            t, j = varint(pl, j)
-            if t == 0:
-                pad += 1
-                continue
-            if t == 1:
-                fr.append("PING")
-            elif t in (2, 3):
-                la, j = varint(pl, j)
-                _, j = varint(pl, j)
-                n, j = varint(pl, j)
-                r, j = varint(pl, j)
-                rs = [f"{la - r}-{la}"]
-                lo = la - r
-                for _ in range(n):
-                    g, j = varint(pl, j)
-                    r, j = varint(pl, j)
-                    hi = lo - g - 2
-                    rs.append(f"{hi - r}-{hi}")
-                    lo = hi - r
-                if t == 3:
-                    for _ in range(3):
-                        _, j = varint(pl, j)
-                fr.append("ACK " + ",".join(rs))
-            elif t == 6:
-                o, j = varint(pl, j)
-                ln, j = varint(pl, j)
-                j += ln
-                fr.append(f"CRYPTO {o}+{ln}")
-            elif t in (0x1C, 0x1D):
-                c, _ = varint(pl, j)
-                fr.append(f"CLOSE {c:#x}")
-                break
-            else:
-                fr.append(f"type {t:#x}")
-                break
-        out.append(f"{'ih'[ptype // 2]}#{pn}: " + " ".join(fr) + (f" pad{pad}" if pad else ""))
+        out.append(f"{'ih'[ptype // 2]}#{pn}: " + frames_text(pl))
         i += end
     return " | ".join(out)
 
@@ -259,7 +323,13 @@ while True:
             dcid = payload[6:6 + payload[5]].hex()
         else:
             dcid = payload[1:9].hex()
-        fr = initial_frames(payload, side, sport if side == "c" else dport) if "i" in types or "h" in types else ""
+        cport = sport if side == "c" else dport
+        if "i" in types or "h" in types:
+            fr = initial_frames(payload, side, cport)
+        elif payload and not payload[0] & 0x80 and "SSLKEYLOGFILE" in os.environ:
+            fr = short_frames(payload, side, cport)
+        else:
+            fr = ""
         log.write(f"{time.monotonic() - t_start:8.3f} {side} {sport}>{dport} {len(payload):5d} "
                   f"{''.join(types) or '1'} {dcid}{'  ' + fr if fr else ''}\n")
     if side == "s" and "r" in types:

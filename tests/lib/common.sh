@@ -131,8 +131,23 @@ netns_pair() {
 			ip -n "$1" link set "$3" up &&
 			ip -n "$2" link set "$4" up &&
 			ip -n "$1" link set lo up &&
-			ip -n "$2" link set lo up
+			ip -n "$2" link set lo up &&
+			netns_neigh "$1" "$3" "$6" "$2" "$4" &&
+			netns_neigh "$2" "$4" "$5" "$1" "$3"
 	} 2>&1) || { netns_err="veth pair between two namespaces: $netns_err"; return 1; }
+}
+
+# netns_neigh NS DEV ADDR PEER_NS PEER_DEV: a permanent neighbor entry in
+# NS for ADDR on the far end of the veth pair, so that no ARP runs: netem
+# drops ARP packets as well, and at 30% loss each way the three tries of a
+# resolution fail in about one of eight, which stalls the IP traffic that
+# a test means to put through loss (seen as QUIC handshakes that never
+# reached the server)
+netns_neigh() {
+	local mac
+	mac=$(ip -n "$4" -br link show dev "$5" | awk '{ print $3 }') &&
+		[ -n "$mac" ] &&
+		ip -n "$1" neigh replace "$3" lladdr "$mac" nud permanent dev "$2"
 }
 
 # netns_del NS...: removes the namespaces (errors ignored)
