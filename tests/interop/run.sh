@@ -199,8 +199,9 @@ sniff_out=$tmp/sniff
 # is followed by the cell's datagrams (the last 300)
 dgrams=
 [ -n "${QUIC_INTEROP_SNIFFLOG:-}" ] && dgrams=$tmp/dgrams
-# QUIC_INTEROP_KEYLOG=1 too: curl writes its TLS secrets to a key log, with
-# which sniff.py decrypts the Handshake packets of the server-curl rows
+# QUIC_INTEROP_KEYLOG=1 too: curl and our client (GnuTLS) write their TLS
+# secrets to a key log, with which sniff.py decrypts Handshake and 1-RTT
+# packets
 keylog=
 [ -n "$dgrams" ] && [ -n "${QUIC_INTEROP_KEYLOG:-}" ] && keylog=$tmp/keylog
 ip netns exec "$ns_s" env ${keylog:+SSLKEYLOGFILE="$keylog"} python3 "$tests/interop/sniff.py" \
@@ -373,7 +374,7 @@ fetch() {
 		for f in "$@"; do cmd+=(-o "$out/dl/$f" "https://localhost:$port/$f"); done
 		;;
 	client-*)
-		cmd=("$h3cli" --ca "$ca" --sni localhost)
+		cmd=(env ${keylog:+SSLKEYLOGFILE="$keylog"} "$h3cli" --ca "$ca" --sni localhost)
 		[ -n "$v2" ] && cmd+=(--v2)
 		[ -n "$ku" ] && cmd+=(--key-update)
 		[ -n "$session" ] && cmd+=(--session "$session")

@@ -213,13 +213,16 @@ def frames_text(pl):
 
 
 def short_frames(p, side, cport):
-    """The frames of a 1-RTT packet (key log needed); our connection IDs
-    are 8 bytes, the peer's are taken as empty (curl's)."""
-    try:
-        r = key_decrypt(p, 1 + (8 if side == "c" else 0), side, cport, "1")
-    except Exception as e:  # noqa: BLE001 - a debug aid
-        return f"[{type(e).__name__}: {e}]" if "SSLKEYLOGFILE" in os.environ else ""
-    return f"1#{r[2]}: " + frames_text(r[1])
+    """The frames of a 1-RTT packet (key log needed); the server's
+    connection IDs are taken as 8 bytes, the client's as 8 or empty."""
+    err = None
+    for dl in (8, 0) if side == "s" else (8,):
+        try:
+            r = key_decrypt(p, 1 + dl, side, cport, "1")
+            return f"1#{r[2]}: " + frames_text(r[1])
+        except Exception as e:  # noqa: BLE001 - a debug aid
+            err = e
+    return f"[{type(err).__name__}: {err}]"
 
 
 def initial_frames(p, side, cport):
