@@ -981,8 +981,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	 * alone of its probe was lost too
 	 */
 	if (!early && s->nrecv &&
-	    (s->ack_pending || s->ae_unacked || s->ack_copies ||
-	     pns != QUIC_PNS_APP)) {
+	    (s->ack_pending || s->ae_unacked || pns != QUIC_PNS_APP)) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
 			const u64 *c = qs->ecn_recvd[pns];

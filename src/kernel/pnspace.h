@@ -129,7 +129,8 @@ struct quic_ack_result {
  * @ack_pending: packets were received since the last ACK (an ACK may be
  *	bundled with other frames; alone it is only due when @ae_unacked)
  * @ack_copies: further copies of the owed ACK frame to send, each in a
- *	datagram of its own (a server's Initial ACKs before it can answer)
+ *	datagram of its own (a server's Initial and Handshake ACKs until its
+ *	handshake is done, see quic_rcv_packet())
  * @next_pn: next packet number to send
  * @largest_acked: largest packet number the peer acknowledged, or -1
  * @sent: outstanding sent packets (struct quic_sent_pkt), ascending
