@@ -274,9 +274,26 @@ static struct {
 	socklen_t clen;
 	unsigned char kept[RELAY_KEEP][1500];
 	ssize_t klen[RELAY_KEEP];
-	int nkept;
+	int nkept, nzrtt, initial;
 	volatile int stop;
 } relay;
+
+/* the datagrams worth replaying: the first one with an Initial (the
+ * ClientHello) and those with 0-RTT packets (not the client's ACKs nor its
+ * Handshake or 1-RTT packets)
+ */
+static int keep(const unsigned char *p, size_t n)
+{
+	int types = qt_long_types(p, n, NULL), k = 0;
+
+	if ((types & 1) && !relay.initial && !relay.nkept)
+		relay.initial = k = 1;
+	if (types & 2) {
+		relay.nzrtt++;
+		k = 1;
+	}
+	return k;
+}
 
 static void *relay_thread(void *arg)
 {
@@ -295,7 +312,8 @@ static void *relay_thread(void *arg)
 			relay.clen = sizeof(relay.cli);
 			n = recvfrom(relay.rfd, buf, sizeof(buf), 0,
 				     (struct sockaddr *)&relay.cli, &relay.clen);
-			if (n > 0 && relay.nkept < RELAY_KEEP && n <= 1500) {
+			if (n > 0 && relay.nkept < RELAY_KEEP && n <= 1500 &&
+			    keep(buf, (size_t)n)) {
 				memcpy(relay.kept[relay.nkept], buf, (size_t)n);
 				relay.klen[relay.nkept++] = n;
 			}
@@ -348,7 +366,8 @@ int main(void)
 	struct sockaddr_storage sa, sb, sr;
 	struct quic_transport_param tp, bad;
 	socklen_t sla, slb, slr, dlen = sizeof(data);
-	int la, lb, fd, sv[2], st, hret = -1, ok, dg, base;
+	int la, lb, fd, sv[2], st, hret = -1, ok, dg, left;
+	unsigned int port;
 	struct quic_config cfg;
 	struct __attribute__((packed)) {
 		uint8_t type;
@@ -371,7 +390,6 @@ int main(void)
 		payload[i] = (unsigned char)(rand() >> 3);
 	la = listener(&sa, &sla, keya);
 	lb = listener(&sb, &slb, keyb);
-	base = qt_socks();	/* the listeners, if listed */
 	if (la < 0 || lb < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
 		printf("FAIL zerortt_setup: %s\n", strerror(errno));
 		return 1;
@@ -526,19 +544,30 @@ int main(void)
 	 * first IDs would lead the replayed 0-RTT packets to it): only the
 	 * listeners are left
 	 */
-	for (int k = 0; k < 100 && qt_socks() > base; k++)
+	port = ntohs(((struct sockaddr_in *)&sa)->sin_port);
+	for (int k = 0; k < 100 && qt_socks_port(port) > 0; k++)
 		usleep(100000);
-	printf("# replay: %d QUIC sockets, %d with the listeners only\n",
-	       qt_socks(), base);
+	left = qt_socks_port(port);
+	printf("# replay: %d connections left on the listener's port\n", left);
 	{
 		int u = socket(AF_INET, SOCK_DGRAM, 0);
 
-		for (int i = 0; i < relay.nkept; i++)
+		/* the Initial first, alone: the 0-RTT packets sent right
+		 * behind it from another CPU could reach the listener before
+		 * it, and be dropped there for want of a connection
+		 */
+		printf("# replay: %d datagrams kept, %d with 0-RTT packets\n",
+		       relay.nkept, relay.nzrtt);
+		for (int i = 0; i < relay.nkept; i++) {
 			sendto(u, relay.kept[i], (size_t)relay.klen[i], 0,
 			       (struct sockaddr *)&sa, sla);
-		t_result(qt_await('R', 10000) == 0, "zerortt_replay",
-			 "the server took the replayed early data (%d datagrams replayed)",
-			 relay.nkept);
+			if (!i)
+				usleep(200000);
+		}
+		t_result(!left && relay.initial && relay.nzrtt &&
+			 qt_await('R', 10000) == 0, "zerortt_replay",
+			 "the server took the replayed early data, or the relay saw no 0-RTT, or the first connection was still there (%d datagrams replayed, %d with 0-RTT)",
+			 relay.nkept, relay.nzrtt);
 		close(u);
 	}
 out:

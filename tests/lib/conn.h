@@ -989,6 +989,29 @@ static inline int qt_socks(void)
 	return n;
 }
 
+/* connections of this namespace (not listeners) on local port @port in
+ * /proc/net/quic/sks, closing ones included; -1 without the file
+ */
+static inline int qt_socks_port(unsigned int port)
+{
+	FILE *f = fopen("/proc/net/quic/sks", "r");
+	char line[512], local[64], type[8], family[8], state[16], *c;
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %7s %7s %15s", local, type, family,
+			   state) != 4 || !strcmp(state, "LISTENING"))
+			continue;
+		c = strrchr(local, ':');
+		if (c && strtoul(c + 1, NULL, 10) == port)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
 /* A counter of /proc/net/quic/snmp, or -1 when there is none. */
 static inline long qt_snmp(const char *name)
 {
