@@ -889,7 +889,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	struct quic_stream *st;
 	u32 room, used = 0, n, exp;
 	struct quic_pkt *pkt;
-	bool ae = false, early = false;
+	bool ae = false, early = false, acked = false;
 	int hlen;
 	u8 *p;
 
@@ -975,13 +975,14 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		ae = true;
 		goto done;
 	}
-	/* every Initial and Handshake packet carries an ACK frame once a
-	 * packet of the space came in: our probes then tell a peer that
-	 * probes with PINGs which of its packets were lost, where our ACK
-	 * alone of its probe was lost too
+	/* every Initial and Handshake packet, and every probe, carries an
+	 * ACK frame once a packet of the space came in: our probes then tell
+	 * a peer that probes with PINGs which of its packets were lost, where
+	 * our ACK alone of its probe was lost too
 	 */
 	if (!early && s->nrecv &&
-	    (s->ack_pending || s->ae_unacked || pns != QUIC_PNS_APP)) {
+	    (s->ack_pending || s->ae_unacked || pns != QUIC_PNS_APP ||
+	     (qs->probes && qs->probe_pns == pns))) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
 			const u64 *c = qs->ecn_recvd[pns];
@@ -998,6 +999,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 			if (n) {
 				used += n;
 				quic_pnspace_ack_sent(s);
+				acked = true;
 			}
 		}
 	}
@@ -1167,6 +1169,12 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 		quic_dgram_sent(sk, dg);
 	}
 probe:
+	/* an ACK frame that reports a new gap asks for an acknowledgment */
+	if (acked && !ae && pns == QUIC_PNS_APP && room - used > 1 &&
+	    quic_pnspace_gap_ping(s)) {
+		p[used++] = QUIC_FRAME_PING;
+		ae = true;
+	}
 	if (qs->probes && qs->probe_pns == pns) {
 		if (!ae && room - used > 1) {
 			p[used++] = QUIC_FRAME_PING;

@@ -138,6 +138,7 @@ void quic_pnspace_discard(struct quic_pnspace *s, struct list_head *out)
 	s->ack_immediate = false;
 	s->ack_pending = false;
 	s->ack_copies = 0;
+	s->gap_pinged = 0;
 }
 
 /**
@@ -333,6 +334,31 @@ void quic_pnspace_ack_sent(struct quic_pnspace *s)
 	s->ack_deadline = 0;
 	s->ack_immediate = false;
 	s->ack_pending = false;
+}
+
+/**
+ * quic_pnspace_gap_ping - should a packet that carries our ACK frame and
+ *	nothing ack-eliciting ask for an acknowledgment?
+ * @s: space
+ *
+ * A peer that probes with PINGs alone (RFC 9002 6.2.4 lets it) learns that
+ * packets of its were lost only from our ACK frames; if those are lost as
+ * well, its backed off probes are the only retries. An ACK frame that
+ * reports a new gap (the second range's top moved) is made ack-eliciting
+ * once (RFC 9000 13.2.4), so that our own loss recovery repeats it, in
+ * probes that carry the ACK frame. Not while something of ours is
+ * ack-eliciting and in flight: our PTO is armed then anyway.
+ *
+ * Return: true when a PING should go with the ACK frame (the gap is then
+ * marked as asked for).
+ */
+bool quic_pnspace_gap_ping(struct quic_pnspace *s)
+{
+	if (s->nrecv < 2 || s->ae_in_flight ||
+	    s->gap_pinged == s->recv[1].end + 1)
+		return false;
+	s->gap_pinged = s->recv[1].end + 1;
+	return true;
 }
 
 /**

@@ -131,6 +131,8 @@ struct quic_ack_result {
  * @ack_copies: further copies of the owed ACK frame to send, each in a
  *	datagram of its own (a server's Initial and Handshake ACKs until its
  *	handshake is done, see quic_rcv_packet())
+ * @gap_pinged: 1 + the top of the second range when an ACK-only packet
+ *	last asked for an acknowledgment (quic_pnspace_gap_ping()), 0 never
  * @next_pn: next packet number to send
  * @largest_acked: largest packet number the peer acknowledged, or -1
  * @sent: outstanding sent packets (struct quic_sent_pkt), ascending
@@ -153,6 +155,7 @@ struct quic_pnspace {
 	bool ack_immediate;
 	bool ack_pending;
 	u8 ack_copies;
+	u64 gap_pinged;
 
 	u64 next_pn;
 	s64 largest_acked;
@@ -176,6 +179,7 @@ bool quic_pnspace_ack_due(const struct quic_pnspace *s, u64 now);
 int quic_pnspace_ack_frame(const struct quic_pnspace *s, u64 now,
 			   u8 ack_delay_exponent, struct quic_frame *f);
 void quic_pnspace_ack_sent(struct quic_pnspace *s);
+bool quic_pnspace_gap_ping(struct quic_pnspace *s);
 
 /* send side */
 int quic_pnspace_next_pn(struct quic_pnspace *s, u64 *pn);

@@ -28,6 +28,20 @@
  *       that probe twice, in datagrams of their own (OpenSSL's probes are
  *       PINGs: the client resends the ClientHello only once an ACK gets
  *       through)
+ *
+ * Last, a gap: the server sends on a new stream of its own "1111", then
+ * 200 ms later "2222" and the FIN; the relay drops the server's datagrams
+ * for 100 ms from the first (the "1111"), passes the next one (the client
+ * now misses a packet), then drops every datagram both ways for 1.5 s,
+ * noting the client's small ones, and passes all again.
+ *
+ *   ptoprobe_gap_ack_probed  the client sent its ACK of the packet after
+ *       the gap and at least one more small datagram in the 1.5 s, with
+ *       nothing else of it to acknowledge: its ACK frame that reported the
+ *       gap asked for an acknowledgment, and its PTO repeated it (before,
+ *       one ACK alone, lost, and a peer that probes with PINGs, as
+ *       aioquic, learnt of its loss only from its next, backed off probe)
+ *   ptoprobe_gap_recovers    "11112222" and the FIN arrive after the drop
  */
 
 #include <pthread.h>
@@ -51,6 +65,13 @@ static struct {
 	unsigned int hs_n, hs_acks;
 	long long hs_t3;
 	volatile int hs_flight;
+	/* the gap phase: 1 armed, 2 dropping the server's first datagrams
+	 * (since gap_t), 3 dropping all (since gap_t), 0 off; the client's
+	 * small datagrams while at 3
+	 */
+	volatile int gap;
+	long long gap_t;
+	unsigned int gap_n;
 } relay;
 
 static long long relay_now(void)
@@ -82,10 +103,45 @@ static int relay_hs(const unsigned char *buf, size_t n, int to_server)
 	return 1;
 }
 
+#define GAP_FIRST_MS	100
+#define GAP_MS		1500
+
+/* the gap phase of relay_pass(); 1: pass, 0: drop */
+static int relay_gap(size_t n, int to_server)
+{
+	long long t = relay_now();
+
+	if (relay.gap == 1 && to_server)
+		return 1;
+	if (relay.gap == 1) {
+		relay.gap = 2;
+		relay.gap_t = t;
+		return 0;
+	}
+	if (relay.gap == 2 && t - relay.gap_t < GAP_FIRST_MS * 1000000LL)
+		return 0;
+	if (relay.gap == 2) {
+		if (to_server)
+			return 1;
+		relay.gap = 3;	/* the client misses a packet now */
+		relay.gap_t = t;
+		return 1;
+	}
+	if (t - relay.gap_t >= GAP_MS * 1000000LL) {
+		relay.gap = 0;
+		return 1;
+	}
+	if (to_server && n < 256)
+		relay.gap_n++;
+	return 0;
+}
+
 static int relay_pass(const unsigned char *buf, size_t n, int to_server)
 {
 	if (!relay.hs_flight)
 		return relay_hs(buf, n, to_server);
+	if (relay.gap)
+		return relay_gap(n, to_server);
 	if (!to_server || !relay.drop)
 		return 1;
 	if (relay.n < MAX_DROPS)
@@ -111,9 +167,19 @@ static int server(int fd, int i)
 			return 1;
 		total += (size_t)n;
 	} while (!(r.sflags & MSG_QUIC_STREAM_FIN));
-	if (total != 4000)
+	if (total != 4000 ||
+	    qt_send(fd, "done", 4, r.sid, MSG_QUIC_STREAM_FIN, 0) != 4)
 		return 1;
-	return qt_send(fd, "done", 4, r.sid, MSG_QUIC_STREAM_FIN, 0) != 4;
+	/* the gap phase: two packets on a stream of ours */
+	usleep(500000);
+	if (qt_send(fd, "1111", 4, -1, MSG_QUIC_STREAM_NEW, 0) != 4)
+		return 1;
+	usleep(200000);
+	if (qt_send(fd, "2222", 4, 1, MSG_QUIC_STREAM_FIN, 0) != 4)
+		return 1;
+	/* until the client has it all: its "ok" */
+	return qt_poll(fd, POLLIN, 20000) <= 0 ||
+	       qt_recv(fd, buf, sizeof(buf), 0, &r) != 2;
 }
 
 int main(void)
@@ -122,7 +188,8 @@ int main(void)
 	unsigned int bursts = 0, size = 0, bad = 0, i;
 	struct sockaddr_storage sr;
 	char sizes[256] = "";
-	unsigned char buf[64];
+	unsigned char buf[64], gapbuf[64];
+	size_t gapgot = 0;
 	socklen_t slr;
 	int fd, hret = -1, n, ok = 0;
 	ssize_t got = -1;
@@ -157,6 +224,21 @@ int main(void)
 		if (ok && qt_poll(fd, POLLIN, 20000) > 0)
 			got = qt_recv(fd, buf, sizeof(buf), 0, &r);
 	}
+	if (got == 4) {
+		/* the server sends "1111" 500 ms after its "done" */
+		usleep(300000);
+		relay.gap = 1;
+		do {
+			if (qt_poll(fd, POLLIN, 20000) <= 0)
+				break;
+			n = (int)qt_recv(fd, gapbuf + gapgot, sizeof(gapbuf) - gapgot,
+					 0, &r);
+			if (n <= 0 || r.sid != 1)
+				break;
+			gapgot += (size_t)n;
+		} while (!(r.sflags & MSG_QUIC_STREAM_FIN));
+		qt_send(fd, "ok", 2, 1, MSG_QUIC_STREAM_FIN, 0);
+	}
 	/* bursts of datagrams: the data, then one per PTO; a PTO burst is
 	 * noted when the next one starts, the last one at the end
 	 */
@@ -182,6 +264,13 @@ int main(void)
 	t_result(bursts >= 3 && !bad, "ptoprobe_two_per_pto",
 		 "%u bursts (the data, then one per PTO), datagrams per PTO: %s",
 		 bursts, sizes);
+	printf("INFO ptoprobe: %u small client datagrams in the %d ms after the gap\n",
+	       relay.gap_n, GAP_MS);
+	t_result(relay.gap_n >= 2, "ptoprobe_gap_ack_probed",
+		 "%u small client datagrams in the %d ms after the gap (phase %d)",
+		 relay.gap_n, GAP_MS, relay.gap);
+	t_result(gapgot == 8 && !memcmp(gapbuf, "11112222", 8),
+		 "ptoprobe_gap_recovers", "%zu bytes after the gap", gapgot);
 	n = qt_serve_wait(pid);
 	t_result(ok && got == 4 && !memcmp(buf, "done", 4) && !n,
 		 "ptoprobe_recovers", "handshake %d, data sent %d, reply %zd, server %d",

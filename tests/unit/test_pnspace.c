@@ -277,6 +277,31 @@ static void t_ack_copies(int arg)
 	CHECK(!quic_pnspace_ack_due(&s, 10));
 }
 
+static void t_gap_ping(int arg)
+{
+	struct quic_pnspace s;
+
+	(void)arg;
+	quic_pnspace_init(&s, 25000);
+	CHECK_EQ(quic_pnspace_recv(&s, 0, true, 10), 0);
+	CHECK_EQ(quic_pnspace_recv(&s, 1, true, 10), 0);
+	CHECK(!quic_pnspace_gap_ping(&s));	/* no gap */
+	CHECK_EQ(quic_pnspace_recv(&s, 3, true, 20), 0);	/* 2 missing */
+	s.ae_in_flight = 1;
+	CHECK(!quic_pnspace_gap_ping(&s));	/* our PTO is armed */
+	s.ae_in_flight = 0;
+	CHECK(quic_pnspace_gap_ping(&s));	/* once per gap */
+	CHECK(!quic_pnspace_gap_ping(&s));
+	CHECK_EQ(quic_pnspace_recv(&s, 4, true, 30), 0);	/* same gap */
+	CHECK(!quic_pnspace_gap_ping(&s));
+	CHECK_EQ(quic_pnspace_recv(&s, 7, true, 40), 0);	/* 5, 6 missing */
+	CHECK(quic_pnspace_gap_ping(&s));
+	CHECK_EQ(quic_pnspace_recv(&s, 5, true, 50), 0);	/* reordered */
+	CHECK_EQ(quic_pnspace_recv(&s, 6, true, 50), 0);	/* gap at 2 left */
+	CHECK(quic_pnspace_gap_ping(&s));
+	CHECK(!quic_pnspace_gap_ping(&s));
+}
+
 static void t_ack_due_delay_and_two(int arg)
 {
 	struct quic_pnspace s;
@@ -722,6 +747,7 @@ static const struct t_case cases[] = {
 	{ "pnspace_ack_frame_fields", t_ack_frame_fields, 0 },
 	{ "pnspace_ack_due_handshake", t_ack_due_handshake, 0 },
 	{ "pnspace_ack_copies", t_ack_copies, 0 },
+	{ "pnspace_gap_ping", t_gap_ping, 0 },
 	{ "pnspace_ack_due_delay_and_two", t_ack_due_delay_and_two, 0 },
 	{ "pnspace_ack_due_reorder", t_ack_due_reorder, 0 },
 	{ "pnspace_next_pn_exhausted", t_next_pn_exhausted, 0 },
