@@ -73,6 +73,7 @@ struct quic_dgram {
 	struct sk_buff *skb;
 	u32 base;	/* where the datagram starts in @skb (GSO batches) */
 	bool ping;	/* the 1-RTT packet must be ack-eliciting (MTU probe) */
+	bool probe;	/* it carries a PTO probe: 1-RTT ACKs go with it */
 	bool path;	/* it carries PATH_CHALLENGE/RESPONSE: pad to 1200 */
 	/* a probe of another path, to this ID (quic_send_path_probe()) */
 	const struct quic_cid *alt_dcid;
@@ -911,8 +912,14 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	    (pns == QUIC_PNS_HANDSHAKE &&
 	     test_bit(QUIC_F_HANDSHAKE_GONE, &qs->flags)))
 		return;
-	/* an MTU probe goes on an idle connection too */
+	/* an MTU probe goes on an idle connection too, and so does our
+	 * ACK frame of 1-RTT packets with a probe of a handshake space: a
+	 * server whose HANDSHAKE_DONE was lost learns it there (it does not
+	 * acknowledge a Finished it has, and a client has no 1-RTT PTO until
+	 * the handshake is confirmed, RFC 9002 6.2.1)
+	 */
 	if (!(d->ping && pns == QUIC_PNS_APP) &&
+	    !(d->probe && pns == QUIC_PNS_APP && s->nrecv) &&
 	    !quic_pns_due(sk, pns, allow_data, now))
 		return;
 	room = d->budget - (skb->len - d->base) - QUIC_TAG_LEN -
@@ -982,7 +989,7 @@ static void quic_build(struct sock *sk, struct quic_dgram *d, int pns,
 	 */
 	if (!early && s->nrecv &&
 	    (s->ack_pending || s->ae_unacked || pns != QUIC_PNS_APP ||
-	     (qs->probes && qs->probe_pns == pns))) {
+	     d->probe || (qs->probes && qs->probe_pns == pns))) {
 		exp = pns == QUIC_PNS_APP ? qs->local.ack_delay_exponent : 3;
 		if (!quic_pnspace_ack_frame(s, now, exp, &f)) {
 			const u64 *c = qs->ecn_recvd[pns];
@@ -1181,6 +1188,7 @@ probe:
 			ae = true;
 		}
 		qs->probes--;
+		d->probe = true;
 	}
 	/* a path MTU probe must be acknowledged */
 	if (d->ping && pns == QUIC_PNS_APP && !ae && room - used > 1) {

@@ -642,8 +642,8 @@ static inline void *qt_relay_run(void *arg)
 }
 
 /* The long header packets coalesced in a QUIC v1 datagram, walked: a bit
- * per type in the result (bit 0 Initial, 1 0-RTT, 2 Handshake, 3 Retry)
- * and, if @len is given, the Length field of the last packet of each type
+ * per type in the result (bit 0 Initial, 1 0-RTT, 2 Handshake, 3 Retry;
+ * bit 4: a short header packet follows them) and, if @len is given, the Length field of the last packet of each type
  * in len[type] (0 for a type not seen). The type bits and the Length are
  * not header-protected.
  */
@@ -686,6 +686,8 @@ static inline int qt_long_types(const unsigned char *p, size_t n,
 			len[type] = v;
 		off = i + (1u << l) + v;
 	}
+	if (types && off < n && !(p[off] & 0x80))
+		types |= 1 << 4;
 	return types;
 }
 
