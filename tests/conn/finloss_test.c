@@ -67,24 +67,17 @@ static int server(int fd, int i)
 int main(void)
 {
 	static unsigned char data[DATA_LEN];
-	struct sockaddr_storage sr;
 	struct timespec t0, t1;
 	uint32_t total = 0;
 	struct qt_rcv r;
-	socklen_t slr;
 	int fd, hret = -1, n, sent = -1;
 	ssize_t got = -1;
 	long ms = -1;
 	pid_t pid;
 
-	if (qt_init())
-		return 1;
-	qt_case = "finloss";
-	rl.pass = relay_pass;
-	pid = qt_relay_serve(&rl, NULL, server, &sr, &slr);
+	pid = qt_relay_begin(&rl, "finloss", relay_pass, server, &fd, &hret);
 	if (pid < 0)
 		return 1;
-	fd = qt_connect(&sr, slr, NULL, NULL, &hret);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (fd >= 0 && !hret) {
 		struct timeval tv = { .tv_sec = 20 };
@@ -110,10 +103,5 @@ int main(void)
 		 !n, "finloss_transfer",
 		 "handshake %d, send %d, answer %zd (%u bytes counted), server %d, %ld ms",
 		 hret, sent, got, total, n, ms);
-	if (fd >= 0)
-		close(fd);
-	rl.stop = 1;
-	pthread_join(rl.th, NULL);
-	qt_done();
-	return t_exit();
+	return qt_relay_end(&rl, fd);
 }

@@ -85,22 +85,15 @@ static int server(int fd, int i)
 
 int main(void)
 {
-	struct sockaddr_storage sr;
 	unsigned char buf[64];
 	struct qt_rcv r;
-	socklen_t slr;
 	int fd, hret = -1, n;
 	ssize_t got = -1;
 	pid_t pid;
 
-	if (qt_init())
-		return 1;
-	qt_case = "hsdone";
-	rl.pass = relay_pass;
-	pid = qt_relay_serve(&rl, NULL, server, &sr, &slr);
+	pid = qt_relay_begin(&rl, "hsdone", relay_pass, server, &fd, &hret);
 	if (pid < 0)
 		return 1;
-	fd = qt_connect(&sr, slr, NULL, NULL, &hret);
 	if (fd >= 0 && !hret) {
 		/* the drop runs its course first */
 		usleep((DROP_MS + 200) * 1000);
@@ -119,10 +112,5 @@ int main(void)
 	t_result(!hret && got == 4 && !memcmp(buf, "pong", 4) && !n,
 		 "hsdone_recovers", "handshake %d, answer %zd, server %d",
 		 hret, got, n);
-	if (fd >= 0)
-		close(fd);
-	rl.stop = 1;
-	pthread_join(rl.th, NULL);
-	qt_done();
-	return t_exit();
+	return qt_relay_end(&rl, fd);
 }

@@ -186,24 +186,17 @@ int main(void)
 {
 	static unsigned char data[4000];
 	unsigned int bursts = 0, size = 0, bad = 0, i;
-	struct sockaddr_storage sr;
 	char sizes[256] = "";
 	unsigned char buf[64], gapbuf[64];
 	size_t gapgot = 0;
-	socklen_t slr;
 	int fd, hret = -1, n, ok = 0;
 	ssize_t got = -1;
 	struct qt_rcv r;
 	pid_t pid;
 
-	if (qt_init())
-		return 1;
-	qt_case = "ptoprobe";
-	rl.pass = relay_pass;
-	pid = qt_relay_serve(&rl, NULL, server, &sr, &slr);
+	pid = qt_relay_begin(&rl, "ptoprobe", relay_pass, server, &fd, &hret);
 	if (pid < 0)
 		return 1;
-	fd = qt_connect(&sr, slr, NULL, NULL, &hret);
 	t_result(relay.hs_flight == 1, "ptoprobe_hs_second_probe",
 		 "%s (client datagrams in the handshake phase: %u)",
 		 relay.hs_flight == 1 ? "the server sent its flight after the second probe" :
@@ -275,10 +268,5 @@ int main(void)
 	t_result(ok && got == 4 && !memcmp(buf, "done", 4) && !n,
 		 "ptoprobe_recovers", "handshake %d, data sent %d, reply %zd, server %d",
 		 hret, ok, got, n);
-	if (fd >= 0)
-		close(fd);
-	rl.stop = 1;
-	pthread_join(rl.th, NULL);
-	qt_done();
-	return t_exit();
+	return qt_relay_end(&rl, fd);
 }

@@ -643,8 +643,9 @@ static inline void *qt_relay_run(void *arg)
 
 /* The long header packets coalesced in a QUIC v1 datagram, walked: a bit
  * per type in the result (bit 0 Initial, 1 0-RTT, 2 Handshake, 3 Retry;
- * bit 4: a short header packet follows them) and, if @len is given, the Length field of the last packet of each type
- * in len[type] (0 for a type not seen). The type bits and the Length are
+ * bit 4: a short header packet follows them) and, if @len is given, the
+ * Length field of the last packet of each type in len[type] (0 for a type
+ * not seen). The type bits and the Length are
  * not header-protected.
  */
 static inline int qt_long_types(const unsigned char *p, size_t n,
@@ -972,6 +973,44 @@ static inline int qt_connect(const struct sockaddr_storage *ss, socklen_t sl,
 	qt_stage = "handshake";
 	*hret = quic_client_handshake(fd, qt_psk, NULL, NULL);
 	return fd;
+}
+
+/* A relay test's start: qt_init(), @r with @pass in front of a server
+ * running @fn, and a client connection through the relay, its handshake's
+ * result in *@hret. Returns the server's pid, the client socket (or -1) in
+ * *@fd; -1 if the relay or the server could not start.
+ */
+static inline pid_t qt_relay_begin(struct qt_relay *r, const char *name,
+				   int (*pass)(const unsigned char *buf,
+					       size_t n, int to_server),
+				   int (*fn)(int fd, int i), int *fd, int *hret)
+{
+	struct sockaddr_storage sr;
+	socklen_t slr;
+	pid_t pid;
+
+	*fd = -1;
+	if (qt_init())
+		return -1;
+	qt_case = name;
+	r->pass = pass;
+	pid = qt_relay_serve(r, NULL, fn, &sr, &slr);
+	if (pid >= 0)
+		*fd = qt_connect(&sr, slr, NULL, NULL, hret);
+	return pid;
+}
+
+/* A relay test's end: the client socket @fd closed, the relay stopped;
+ * returns the test's exit code
+ */
+static inline int qt_relay_end(struct qt_relay *r, int fd)
+{
+	if (fd >= 0)
+		close(fd);
+	r->stop = 1;
+	pthread_join(r->th, NULL);
+	qt_done();
+	return t_exit();
 }
 
 /* QUIC sockets of this namespace listed in /proc/net/quic/sks (a closed
